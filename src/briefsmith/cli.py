@@ -1,0 +1,108 @@
+"""The ``briefsmith`` command: parse arguments, call the pipeline, print, pick the exit code.
+
+Exit codes: 0 success, 1 content problems (each printed as ``path:line:col: error: ...``,
+then a count), 2 usage errors (an unknown brief, a bad option).  Nothing below this module
+prints or exits, and no traceback ever reaches the user for a content problem.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from . import __version__, pipeline
+from .diagnostics import summary
+from .project import Project
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class _Context:
+    def __init__(self, project_dir: Path) -> None:
+        self.project = Project.at(project_dir)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=".", show_default=True, help="The project folder.")
+@click.version_option(__version__, prog_name="briefsmith")
+@click.pass_context
+def main(ctx: click.Context, project_dir: Path) -> None:
+    """Build typeset, fully cited PDF policy briefs from YAML content."""
+    if not project_dir.is_dir():
+        raise click.UsageError(f"project folder '{project_dir}' does not exist")
+    ctx.obj = _Context(project_dir)
+
+
+@main.command()
+@click.argument("briefs", nargs=-1)
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where PDFs go (default: out/ in the project).")
+@click.option("--theme", help="Use this theme instead of the one each brief names.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_obj
+def build(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: str | None,
+          strict: bool) -> None:
+    """Build BRIEFS (names or files in briefs/; default: all of them)."""
+    options = pipeline.BuildOptions(output_dir=output_dir, theme=theme, strict=strict,
+                                    source_date_epoch=_source_date_epoch())
+    report = _call(pipeline.build, obj.project, briefs, options)
+    for result in report.results:
+        click.echo(f"built {obj.project.relative(result.output)} "
+                   f"({result.pages} pages, {result.size:,} bytes)")
+    _finish(report)
+
+
+@main.command()
+@click.argument("briefs", nargs=-1)
+@click.option("--theme", help="Check against this theme instead of the one each brief names.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_obj
+def check(obj: _Context, briefs: Sequence[str], theme: str | None, strict: bool) -> None:
+    """Validate BRIEFS without rendering them."""
+    options = pipeline.BuildOptions(theme=theme, strict=strict)
+    report = _call(pipeline.check, obj.project, briefs, options)
+    if not report.failed:
+        click.echo("ok")
+    _finish(report)
+
+
+@main.command(name="list")
+@click.pass_obj
+def list_(obj: _Context) -> None:
+    """List the briefs, their sections and the sources they cite."""
+    listings, report = _call(pipeline.list_project, obj.project)
+    for item in listings:
+        click.echo(f"{item.name}: {item.title or '(unreadable)'}  [{item.path}]")
+        for section in item.sections:
+            click.echo(f"  section  {section}")
+        for source in item.sources:
+            click.echo(f"  source   {source}")
+    _finish(report)
+
+
+def _call(func, *args):  # type: ignore[no-untyped-def]
+    try:
+        return func(*args)
+    except pipeline.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _source_date_epoch() -> int | None:
+    try:
+        return pipeline.parse_source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH"))
+    except pipeline.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _finish(report: pipeline.RunReport) -> None:
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    if report.problems:
+        click.echo(summary(report.problems), err=True)
+    if report.failed:
+        sys.exit(EXIT_PROBLEMS)

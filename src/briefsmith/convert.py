@@ -1,0 +1,400 @@
+"""Model stage: located YAML nodes -> typed model records, reporting every problem.
+
+One generic converter reads a record's dataclass fields and type hints, so the model *is* the
+schema: unknown keys are errors that list the valid ones (with a did-you-mean), missing
+required fields are named, wrong types say what was expected, and dates, numbers and
+booleans are parsed here, on purpose, instead of by YAML 1.1's guessing.
+
+Conversion never stops at the first problem: a bad field is reported and skipped so the rest
+of the file is still checked; the record as a whole then comes back as ``None``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import types
+import typing
+from collections.abc import Callable
+from functools import cache
+from typing import Any, Literal, get_args, get_origin
+
+from .diagnostics import Location, Problems, did_you_mean, one_of
+from .inline import parse_citation_field, parse_rich_text
+from .load import Mapping, Node, Scalar, Sequence
+from .model import BLOCK_TYPES, Block, Citation, PartialDate, RichText
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_INT_RE = re.compile(r"^[+-]?\d+$")
+_FLOAT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+class _Invalid:
+    """Sentinel for a value that failed to convert (its problem is already reported)."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldInfo:
+    name: str
+    key: str
+    type: Any
+    required: bool
+    doc: str
+
+
+@cache
+def fields_of(cls: type) -> tuple[FieldInfo, ...]:
+    """The YAML-visible fields of a record class, with resolved type hints."""
+    hints = typing.get_type_hints(cls)
+    infos = []
+    for f in dataclasses.fields(cls):
+        key = f.metadata.get("yaml")
+        if key is False:
+            continue
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        infos.append(FieldInfo(f.name, key or f.name, hints[f.name], required,
+                               f.metadata.get("doc", "")))
+    return tuple(infos)
+
+
+def describe(tp: Any) -> str:
+    """A plain-language name for a type, for 'expected ...' messages."""
+    origin = get_origin(tp)
+    if isinstance(getattr(tp, "expected", None), str):
+        return tp.expected
+    if tp is str:
+        return "text"
+    if tp is RichText:
+        return "text"
+    if tp is Citation:
+        return "a citation such as 'source-id' or 'source-id, p. 12'"
+    if tp is bool:
+        return "true or false"
+    if tp is int:
+        return "a whole number"
+    if tp is float:
+        return "a number"
+    if tp is dt.date:
+        return "a date (YYYY-MM-DD)"
+    if tp is PartialDate:
+        return "a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    if origin is Literal:
+        return "one of " + one_of(get_args(tp))
+    if origin is tuple:
+        return "a list"
+    if origin in (types.UnionType, typing.Union):
+        return " or ".join(describe(a) for a in get_args(tp) if a is not type(None))
+    if tp is Block:
+        return "a block such as '- paragraph: ...'"
+    if dataclasses.is_dataclass(tp):
+        return "a mapping of keys"
+    return getattr(tp, "__name__", str(tp))
+
+
+class Converter:
+    """Converts nodes to records, reporting into a shared :class:`Problems`."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+
+    # -- entry points -------------------------------------------------------------------
+
+    def record(self, cls: type, node: Node, *, context: str = "") -> Any:
+        """Convert a mapping node to an instance of ``cls`` (or ``INVALID``)."""
+        if isinstance(node, Scalar) and hasattr(cls, "from_text") and not node.is_null():
+            return dataclasses.replace(cls.from_text(node.value.strip()), at=node.location)
+        if not isinstance(node, Mapping):
+            self.expected(node, cls, context)
+            return INVALID
+        infos = {info.key: info for info in fields_of(cls)}
+        values: dict[str, Any] = {}
+        ok = True
+        for key_node, value_node in node:
+            info = infos.get(key_node.value)
+            if info is None:
+                self.unknown_key(key_node, infos, context)
+                ok = False
+                continue
+            value = self.value(info.type, value_node, context=_join(context, info.key))
+            if value is INVALID:
+                ok = False
+            else:
+                values[info.name] = value
+        present = set(node.keys())
+        for info in infos.values():
+            if info.required and info.key not in present:
+                self.problems.error(
+                    node.location,
+                    f"{_prefix(context)}missing required field '{info.key}' ({info.doc or describe(info.type)})",
+                )
+                ok = False
+        if not ok:
+            return INVALID
+        return cls(**values, at=node.location)
+
+    def value(self, tp: Any, node: Node, *, context: str) -> Any:
+        origin = get_origin(tp)
+        if origin in (types.UnionType, typing.Union):
+            args = [a for a in get_args(tp) if a is not type(None)]
+            if isinstance(node, Scalar) and node.is_null():
+                return None
+            return self.value(args[0], node, context=context)
+        if isinstance(node, Scalar) and node.is_null() and tp is not str:
+            self.problems.error(node.location, f"{_prefix(context)}expected {describe(tp)}, "
+                                               "found nothing")
+            return INVALID
+        if origin is tuple:
+            return self.sequence(get_args(tp)[0], node, context)
+        if origin is Literal:
+            return self.choice(get_args(tp), node, context)
+        if tp is Block:
+            return self.block(node, context)
+        if tp in _SCALARS:
+            if not isinstance(node, Scalar):
+                self.expected(node, tp, context)
+                return INVALID
+            return _SCALARS[tp](self, node, context)
+        if dataclasses.is_dataclass(tp):
+            return self.record(tp, node, context=context)
+        raise TypeError(f"no conversion for {tp!r}")  # a programming error, not user input
+
+    # -- containers ---------------------------------------------------------------------
+
+    def sequence(self, item_type: Any, node: Node, context: str) -> Any:
+        if not isinstance(node, Sequence):
+            self.expected(node, tuple, context)
+            return INVALID
+        items = []
+        ok = True
+        for index, item in enumerate(node):
+            value = self.value(item_type, item, context=f"{context}[{index + 1}]")
+            if value is INVALID:
+                ok = False
+            else:
+                items.append(value)
+        return tuple(items) if ok else INVALID
+
+    def choice(self, choices: tuple[str, ...], node: Node, context: str) -> Any:
+        if not isinstance(node, Scalar):
+            self.expected(node, Literal[choices], context)
+            return INVALID
+        value = node.value.strip()
+        if value not in choices:
+            self.problems.error(
+                node.location,
+                f"{_prefix(context)}'{value}' is not one of {one_of(choices)}"
+                f"{did_you_mean(value, choices)}",
+            )
+            return INVALID
+        return value
+
+    def block(self, node: Node, context: str) -> Any:
+        if not isinstance(node, Mapping) or len(node.entries) != 1:
+            self.problems.error(
+                node.location,
+                f"{_prefix(context)}a block is a one-key mapping naming its type, e.g. "
+                f"'- paragraph: ...'; types: {one_of(BLOCK_TYPES)}",
+            )
+            return INVALID
+        key, body = node.entries[0]
+        cls = BLOCK_TYPES.get(key.value)
+        if cls is None:
+            self.problems.error(
+                key.location,
+                f"{_prefix(context)}unknown block type '{key.value}'"
+                f"{did_you_mean(key.value, BLOCK_TYPES)}; types: {one_of(BLOCK_TYPES)}",
+            )
+            return INVALID
+        context = f"{context}.{key.value}" if context else key.value
+        if cls.shorthand and not isinstance(body, Mapping):
+            info = next(i for i in fields_of(cls) if i.name == cls.shorthand)
+            value = self.value(info.type, body, context=context)
+            if value is INVALID:
+                return INVALID
+            return cls(**{info.name: value}, at=key.location)
+        record = self.record(cls, body, context=context)
+        if record is INVALID:
+            return INVALID
+        return dataclasses.replace(record, at=key.location)
+
+    # -- messages -----------------------------------------------------------------------
+
+    def expected(self, node: Node, tp: Any, context: str) -> None:
+        found = {"text": "text", "mapping": "a mapping", "list": "a list"}[node.kind]
+        if isinstance(node, Scalar) and node.is_null():
+            found = "nothing"
+        self.problems.error(node.location,
+                            f"{_prefix(context)}expected {describe(tp)}, found {found}")
+
+    def unknown_key(self, key: Scalar, infos: dict[str, FieldInfo], context: str) -> None:
+        self.problems.error(
+            key.location,
+            f"{_prefix(context)}unknown key '{key.value}'{did_you_mean(key.value, infos)}; "
+            f"valid keys: {', '.join(sorted(infos))}",
+        )
+
+
+# -- scalar conversions -----------------------------------------------------------------
+
+
+def _text(conv: Converter, node: Scalar, context: str) -> Any:
+    value = node.value.strip()
+    if not value:
+        conv.problems.error(node.location, f"{_prefix(context)}expected text, found nothing")
+        return INVALID
+    return value
+
+
+def _rich_text(conv: Converter, node: Scalar, context: str) -> Any:
+    text = _text(conv, node, context)
+    if text is INVALID:
+        return INVALID
+    locate = _locator(node, text)
+    rich, problems = parse_rich_text(text, locate)
+    for index, message in problems:
+        conv.problems.error(locate(index), f"{_prefix(context)}{message}")
+    return dataclasses.replace(rich, at=node.location)
+
+
+def _citation(conv: Converter, node: Scalar, context: str) -> Any:
+    text = _text(conv, node, context)
+    if text is INVALID:
+        return INVALID
+    locate = _locator(node, text)
+    citation, problems = parse_citation_field(text, locate)
+    for index, message in problems:
+        conv.problems.error(locate(index), f"{_prefix(context)}{message}")
+    if citation is None:
+        return INVALID
+    return dataclasses.replace(citation, at=node.location)
+
+
+def _boolean(conv: Converter, node: Scalar, context: str) -> Any:
+    value = node.value.strip()
+    if value in ("true", "false"):
+        return value == "true"
+    conv.problems.error(node.location,
+                        f"{_prefix(context)}expected true or false, found '{value}'")
+    return INVALID
+
+
+def _integer(conv: Converter, node: Scalar, context: str) -> Any:
+    value = node.value.strip()
+    if _INT_RE.match(value):
+        return int(value)
+    conv.problems.error(node.location, f"{_prefix(context)}expected a whole number, "
+                                       f"found '{value}'")
+    return INVALID
+
+
+def _number(conv: Converter, node: Scalar, context: str) -> Any:
+    value = node.value.strip()
+    if _FLOAT_RE.match(value):
+        return float(value)
+    conv.problems.error(node.location, f"{_prefix(context)}expected a number, found '{value}'")
+    return INVALID
+
+
+def parse_partial_date(value: str) -> PartialDate | str:
+    """A :class:`PartialDate`, or a message saying what is wrong with ``value``."""
+    match = _DATE_RE.match(value)
+    if not match:
+        return f"'{value}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"
+    year, month, day = (int(g) if g else None for g in match.groups())
+    if month is not None and not 1 <= month <= 12:
+        return f"'{value}' has no month {month}"
+    if day is not None:
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            return f"'{value}' is not a real date"
+    if year < 1:
+        return f"'{value}' has no year 0"
+    return PartialDate(year, month, day)
+
+
+def _partial_date(conv: Converter, node: Scalar, context: str) -> Any:
+    result = parse_partial_date(node.value.strip())
+    if isinstance(result, str):
+        conv.problems.error(node.location, f"{_prefix(context)}{result}")
+        return INVALID
+    return result
+
+
+def _full_date(conv: Converter, node: Scalar, context: str) -> Any:
+    result = parse_partial_date(node.value.strip())
+    if isinstance(result, str) or result.day is None:
+        message = result if isinstance(result, str) else (
+            f"'{node.value.strip()}' needs a day; write YYYY-MM-DD")
+        conv.problems.error(node.location, f"{_prefix(context)}{message}")
+        return INVALID
+    return result.earliest()
+
+
+ScalarParser = Callable[[Converter, Scalar, str], Any]
+
+_SCALARS: dict[Any, ScalarParser] = {
+    str: _text,
+    RichText: _rich_text,
+    Citation: _citation,
+    bool: _boolean,
+    int: _integer,
+    float: _number,
+    PartialDate: _partial_date,
+    dt.date: _full_date,
+}
+
+
+def register_scalar(tp: type, parse: Callable[[str], Any]) -> None:
+    """Teach the converter a scalar type of another module (lengths, colours).
+
+    ``parse`` returns the value, or raises ``ValueError`` with a message for the user.
+    """
+
+    def convert(conv: Converter, node: Scalar, context: str) -> Any:
+        try:
+            return parse(node.value.strip())
+        except ValueError as exc:
+            conv.problems.error(node.location, f"{_prefix(context)}{exc}")
+            return INVALID
+
+    _SCALARS[tp] = convert
+
+
+def _locator(node: Scalar, text: str) -> Callable[[int], Location]:
+    """Map an offset into the (stripped) value ``text`` to its line and column in the file.
+
+    The few characters at the offset, up to the next space, are searched for in the raw
+    source of the scalar; counting earlier occurrences keeps repeated ids apart.
+    """
+
+    def locate(index: int) -> Location:
+        needle = re.split(r"\s", text[index:index + 16], maxsplit=1)[0] or text[index:index + 1]
+        if not needle:
+            return node.location
+        occurrence = 0
+        pos = text.find(needle)
+        while 0 <= pos < index:
+            occurrence += 1
+            pos = text.find(needle, pos + 1)
+        return node.locate(needle, occurrence)
+
+    return locate
+
+
+def _join(context: str, key: str) -> str:
+    if not context:
+        return key
+    return f"{context}.{key}" if key else context
+
+
+def _prefix(context: str) -> str:
+    return f"{context}: " if context else ""
+

@@ -1,0 +1,331 @@
+"""Fonts by family name: discovery, style matching and per-character coverage.
+
+Themes name font *families* in fallback chains (``[Noto Serif, WenQuanYi Zen Hei]``).  This
+module finds the files behind those names in the project's ``fonts/`` folder and the
+system's font folders, picks the face for each style, and answers "which font in the chain
+has a glyph for this character?".  ReportLab does no per-glyph fallback (Chinese in a Latin
+font silently becomes boxes), so the renderer splits text into runs with :func:`split_runs`
+and the validator refuses characters no font covers, naming them and where they occur.
+
+It reads fonts with fontTools only; registering them with ReportLab is the renderer's job.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+STYLES = ("regular", "bold", "italic", "bolditalic")
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
+SYSTEM_FONT_DIRS = (
+    "~/.local/share/fonts",
+    "~/.fonts",
+    "/usr/local/share/fonts",
+    "/usr/share/fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts",
+    "C:/Windows/Fonts",
+)
+_CACHE_VERSION = 1
+# Characters that never need a glyph of their own: they shape or join their neighbours.
+_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One face in one font file (TTC files hold several, told apart by ``index``)."""
+
+    family: str
+    subfamily: str
+    path: str
+    index: int
+    weight: int
+    italic: bool
+    postscript_name: str
+    outlines: str  # "truetype" or "cff"
+
+    @property
+    def style(self) -> str:
+        bold = self.weight >= 600
+        return ("bold" if bold else "") + ("italic" if self.italic else "") or "regular"
+
+    @property
+    def key(self) -> str:
+        """A stable, file-independent name to register the face under."""
+        base = re.sub(r"[^A-Za-z0-9-]", "", self.postscript_name) or "Font"
+        return f"{base}-{self.index}" if self.index else base
+
+
+class FontIndex:
+    """Every face found, grouped by case-insensitive family name."""
+
+    def __init__(self, faces: Iterable[FontFace]) -> None:
+        self.by_family: dict[str, list[FontFace]] = {}
+        for face in faces:
+            self.by_family.setdefault(_fold(face.family), []).append(face)
+        for faces_of_family in self.by_family.values():
+            faces_of_family.sort(key=lambda f: (f.path, f.index))
+
+    def families(self) -> list[str]:
+        return sorted({faces[0].family for faces in self.by_family.values()})
+
+    def family(self, name: str) -> dict[str, FontFace] | None:
+        """The best face for each of the four styles, or ``None`` if the family is unknown.
+
+        Missing styles fall back to the nearest one (a CJK family with one weight serves
+        bold and italic with its regular face rather than dropping to another font).
+        """
+        faces = self.by_family.get(_fold(name))
+        if not faces:
+            return None
+        chosen: dict[str, FontFace] = {}
+        for style in STYLES:
+            want_bold = "bold" in style
+            want_italic = "italic" in style
+            chosen[style] = min(
+                faces,
+                key=lambda f, b=want_bold, i=want_italic: (
+                    f.italic != i,
+                    abs(f.weight - (700 if b else 400)),
+                    f.path,
+                    f.index,
+                ),
+            )
+        return chosen
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip().casefold()
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def font_dirs(project_root: Path | None) -> list[Path]:
+    """Project fonts first (they win over system fonts of the same family), then the system."""
+    dirs = []
+    if project_root is not None:
+        dirs.append(project_root / "fonts")
+    extra = os.environ.get("BRIEFSMITH_FONT_PATH", "")
+    dirs.extend(Path(p) for p in extra.split(os.pathsep) if p)
+    dirs.extend(Path(p).expanduser() for p in SYSTEM_FONT_DIRS)
+    return [d for d in dirs if d.is_dir()]
+
+
+def discover(dirs: Sequence[Path]) -> FontIndex:
+    """Index every font file under ``dirs``, reading name tables through an on-disk cache.
+
+    The cache (keyed by path, size and modification time) only saves time: a stale or
+    unreadable cache is ignored, and its content never changes which face is chosen.
+    """
+    cache_file = _cache_file()
+    old = _read_cache(cache_file)
+    new: dict[str, dict] = {}
+    faces: list[FontFace] = []
+    seen_families: set[str] = set()
+    for folder in dirs:
+        folder_faces: list[FontFace] = []
+        for path in sorted(_font_files(folder)):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            key = str(path)
+            stamp = [stat.st_size, stat.st_mtime_ns]
+            entry = old.get(key)
+            if entry is None or entry.get("stamp") != stamp:
+                entry = {"stamp": stamp, "faces": [asdict(f) for f in _read_faces(path)]}
+            new[key] = entry
+            folder_faces.extend(FontFace(**f) for f in entry["faces"])
+        # A family found in an earlier folder (the project's) shadows the same family later.
+        faces.extend(f for f in folder_faces if _fold(f.family) not in seen_families)
+        seen_families.update(_fold(f.family) for f in folder_faces)
+    if new != old:
+        _write_cache(cache_file, new)
+    return FontIndex(faces)
+
+
+def _font_files(folder: Path) -> Iterable[Path]:
+    for dirpath, _dirnames, filenames in os.walk(folder, followlinks=False):
+        for name in filenames:
+            if name.lower().endswith(FONT_SUFFIXES):
+                yield Path(dirpath) / name
+
+
+def _read_faces(path: Path) -> list[FontFace]:
+    try:
+        if path.suffix.lower() == ".ttc":
+            collection = TTCollection(str(path), lazy=True)
+            fonts = list(enumerate(collection.fonts))
+        else:
+            fonts = [(0, TTFont(str(path), lazy=True))]
+    except (TTLibError, OSError, ValueError, AssertionError, KeyError):
+        return []
+    faces = []
+    for index, font in fonts:
+        try:
+            faces.append(_face(path, index, font))
+        except (TTLibError, KeyError, AttributeError, ValueError, AssertionError):
+            continue
+    return faces
+
+
+def _face(path: Path, index: int, font: TTFont) -> FontFace:
+    name = font["name"]
+    family = name.getBestFamilyName() or path.stem
+    subfamily = name.getBestSubFamilyName() or "Regular"
+    os2 = font["OS/2"] if "OS/2" in font else None
+    weight = os2.usWeightClass if os2 is not None else 400
+    italic = bool(os2.fsSelection & 1) if os2 is not None else "italic" in subfamily.lower()
+    if "oblique" in subfamily.lower() or "italic" in subfamily.lower():
+        italic = True
+    if "bold" in subfamily.lower() and weight < 600:
+        weight = 700
+    psname = name.getDebugName(6) or f"{family}-{subfamily}"
+    outlines = "cff" if ("CFF " in font or "CFF2" in font) else "truetype"
+    return FontFace(family, subfamily, str(path), index, int(weight), italic, psname, outlines)
+
+
+def _cache_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+    return Path(base) / "briefsmith" / f"fonts-v{_CACHE_VERSION}.json"
+
+
+def _read_cache(path: Path) -> dict[str, dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_cache(path: Path, data: dict[str, dict]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home just means no cache
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+@cache
+def coverage(path: str, index: int) -> frozenset[int]:
+    """The code points a face has glyphs for (read once per process)."""
+    font = TTFont(path, fontNumber=index, lazy=True) if path.lower().endswith(".ttc") \
+        else TTFont(path, lazy=True)
+    cmap = font.getBestCmap() or {}
+    return frozenset(cmap)
+
+
+def needs_glyph(char: str) -> bool:
+    """False for characters that take no ink of their own (spaces, joiners, controls)."""
+    if char in _INVISIBLE or char.isspace():
+        return False
+    return unicodedata.category(char) not in ("Cc", "Cf")
+
+
+def split_runs(text: str, chain: Sequence[frozenset[int]]) -> list[tuple[str, int]]:
+    """Split ``text`` into ``(run, font_index)`` pieces, each set in the first font of the
+    chain that has the glyph.  Spaces, joiners and combining marks stay with the run they
+    follow, so a Chinese name inside an English sentence switches font only for the name.
+
+    A character no font covers gets index ``-1``; the validator reports those first.
+    """
+    runs: list[tuple[list[str], int]] = []
+    for char in text:
+        if runs and _stays_in_run(char, runs[-1][1], chain):
+            runs[-1][0].append(char)
+            continue
+        font = next((i for i, cps in enumerate(chain) if ord(char) in cps), -1)
+        if font == -1 and not needs_glyph(char):
+            font = runs[-1][1] if runs else 0
+        if runs and runs[-1][1] == font:
+            runs[-1][0].append(char)
+        else:
+            runs.append(([char], font))
+    return [("".join(chars), font) for chars, font in runs]
+
+
+def _stays_in_run(char: str, font: int, chain: Sequence[frozenset[int]]) -> bool:
+    if not needs_glyph(char):
+        return True
+    if unicodedata.combining(char):
+        return font == -1 or ord(char) in chain[font]
+    return False
+
+
+def uncovered(text: str, chain: Sequence[frozenset[int]]) -> list[str]:
+    """The distinct characters of ``text`` that no font in ``chain`` can draw, in order."""
+    missing: dict[str, None] = {}
+    for char in text:
+        if needs_glyph(char) and not any(ord(char) in cps for cps in chain):
+            missing.setdefault(char)
+    return list(missing)
+
+
+def describe_char(char: str) -> str:
+    """``'魔' (U+9B54 CJK UNIFIED IDEOGRAPH-9B54)`` for error messages."""
+    name = unicodedata.name(char, "unnamed character")
+    return f"'{char}' (U+{ord(char):04X} {name})"
+
+
+# --------------------------------------------------------------------------- chains
+
+
+@dataclass(frozen=True)
+class FontChain:
+    """A role's fallback chain, resolved to faces: ``faces[i][style]``."""
+
+    role: str
+    families: tuple[str, ...]
+    faces: tuple[dict[str, FontFace], ...]
+
+    def coverage(self) -> tuple[frozenset[int], ...]:
+        return tuple(coverage(f["regular"].path, f["regular"].index) for f in self.faces)
+
+
+def resolve_chain(role: str, families: Sequence[str], index: FontIndex,
+                  report: Callable[[str, str], None]) -> FontChain | None:
+    """Look up each family of a chain; ``report(severity, message)`` hears about gaps.
+
+    A family that is not installed is skipped with a warning (the next one takes over);
+    CFF-outline OpenType fonts are skipped too, because ReportLab cannot embed them.
+    A chain with nothing usable is an error.
+    """
+    found_names: list[str] = []
+    found: list[dict[str, FontFace]] = []
+    for name in families:
+        faces = index.family(name)
+        if faces is None:
+            report("warning", f"fonts.{role}: font family '{name}' is not installed"
+                   f"{_close_family(name, index)}; skipping it")
+            continue
+        if faces["regular"].outlines != "truetype":
+            report("warning", f"fonts.{role}: '{name}' has PostScript (CFF) outlines, which "
+                   "cannot be embedded; skipping it (use a TrueType-outline font)")
+            continue
+        found_names.append(faces["regular"].family)
+        found.append(faces)
+    if not found:
+        report("error", f"fonts.{role}: none of the font families {list(families)} is "
+               "installed; install one (see README) or put a TrueType file in fonts/")
+        return None
+    return FontChain(role, tuple(found_names), tuple(found))
+
+
+def _close_family(name: str, index: FontIndex) -> str:
+    close = difflib.get_close_matches(name, index.families(), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,219 @@
+"""The inline syntax of paragraph text: ``**bold**``, ``*italic*``, ``[text](url)`` and
+citations ``[@id]``, ``[@a; @b]``, ``[@id, p. 12]``, ``[-@id]``; ``\\`` escapes a marker.
+
+The parser is total: any string gives spans plus a list of problems (never an exception),
+and whatever is not markup stays literal text. Its output is data (:mod:`briefsmith.model`
+spans); turning it into ReportLab markup, with escaping, is the renderer's job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .diagnostics import Location
+from .model import NOWHERE, Citation, CiteItem, Emphasis, Inline, Link, RichText, Strong, Text
+
+ESCAPABLE = frozenset("\\*_[]()@`~")
+SOURCE_ID = r"[\w](?:[\w:.#$%&+?<>~/-]*[\w])?"
+_SOURCE_ID_RE = re.compile(rf"^{SOURCE_ID}$")
+_CITE_OPEN = re.compile(r"\[\s*-?@")
+_CITE_ITEM = re.compile(
+    rf"^\s*(?P<suppress>-)?(?P<at>@)?(?P<id>{SOURCE_ID})\s*(?:,\s*(?P<locator>.*?))?\s*$", re.S
+)
+
+Locate = Callable[[int], Location]
+
+
+def _nowhere(_offset: int) -> Location:
+    return NOWHERE
+
+
+@dataclass
+class ParseResult:
+    spans: tuple[Inline, ...]
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+def is_source_id(text: str) -> bool:
+    return bool(_SOURCE_ID_RE.match(text))
+
+
+def parse_rich_text(text: str, locate: Locate = _nowhere) -> tuple[RichText, list[tuple[int, str]]]:
+    """Parse paragraph text; problems are ``(offset, message)`` pairs into ``text``."""
+    parser = _Parser(text, locate)
+    spans = parser.parse(0, len(text), allow_links=True)
+    return RichText(spans, at=locate(0)), parser.problems
+
+
+def parse_citation_field(text: str, locate: Locate = _nowhere) -> tuple[Citation | None,
+                                                                        list[tuple[int, str]]]:
+    """Parse a ``cite:`` field: ``renmin-2020, p. 3; opportimes`` (``@`` and ``[ ]`` optional)."""
+    body, offset = text, 0
+    stripped = body.strip()
+    if stripped.startswith("[") and stripped.endswith("]"):
+        offset = body.index("[") + 1
+        body = stripped[1:-1]
+    problems: list[tuple[int, str]] = []
+    citation = _parse_citation_body(body, offset, locate, problems, require_at=False)
+    return citation, problems
+
+
+def _parse_citation_body(body: str, offset: int, locate: Locate,
+                         problems: list[tuple[int, str]], *, require_at: bool) -> Citation | None:
+    items: list[CiteItem] = []
+    position = offset
+    if not body.strip():
+        problems.append((offset, "empty citation: name at least one source id"))
+        return None
+    for part in body.split(";"):
+        match = _CITE_ITEM.match(part)
+        if not match or (require_at and not match.group("at")):
+            shown = part.strip() or "(nothing)"
+            problems.append((
+                position + len(part) - len(part.lstrip()),
+                f"cannot read citation item '{shown}'; write it as @source-id or "
+                "@source-id, p. 12",
+            ))
+        else:
+            locator = (match.group("locator") or "").strip() or None
+            items.append(CiteItem(
+                id=match.group("id"),
+                locator=locator,
+                suppress_author=bool(match.group("suppress")),
+                at=locate(position + match.start("id")),
+            ))
+        position += len(part) + 1
+    if not items:
+        return None
+    return Citation(tuple(items), at=locate(offset))
+
+
+class _Parser:
+    def __init__(self, text: str, locate: Locate) -> None:
+        self.text = text
+        self.locate = locate
+        self.problems: list[tuple[int, str]] = []
+
+    def parse(self, start: int, end: int, *, allow_links: bool) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        buf: list[str] = []
+        s = self.text
+        i = start
+
+        def flush() -> None:
+            if buf:
+                out.append(Text("".join(buf)))
+                buf.clear()
+
+        while i < end:
+            ch = s[i]
+            if ch == "\\" and i + 1 < end and s[i + 1] in ESCAPABLE:
+                buf.append(s[i + 1])
+                i += 2
+                continue
+            if ch == "[" and allow_links:
+                if _CITE_OPEN.match(s, i, end):
+                    consumed = self.citation(i, end)
+                    if consumed is not None:
+                        node, i = consumed
+                        flush()
+                        if node is not None:
+                            out.append(node)
+                        continue
+                else:
+                    link = self.link(i, end)
+                    if link is not None:
+                        node, i = link
+                        flush()
+                        out.append(node)
+                        continue
+            if ch == "*":
+                width = 2 if s.startswith("**", i) and i + 1 < end else 1
+                close = self.closing(i + width, end, width)
+                if close is not None:
+                    flush()
+                    inner = self.parse(i + width, close, allow_links=allow_links)
+                    out.append(Strong(inner) if width == 2 else Emphasis(inner))
+                    i = close + width
+                    continue
+                buf.append(s[i : i + width])
+                i += width
+                continue
+            buf.append(ch)
+            i += 1
+        flush()
+        return tuple(out)
+
+    def closing(self, start: int, end: int, width: int) -> int | None:
+        """Index of the delimiter of ``width`` stars that closes one opened before ``start``."""
+        s = self.text
+        if start >= end or s[start].isspace():
+            return None
+        i = start
+        while i < end:
+            ch = s[i]
+            if ch == "\\" and i + 1 < end:
+                i += 2
+                continue
+            if ch == "*":
+                run = 2 if s.startswith("**", i) and i + 1 < end else 1
+                if run == width and i > start and not s[i - 1].isspace():
+                    return i
+                i += run
+                continue
+            i += 1
+        return None
+
+    def citation(self, start: int, end: int) -> tuple[Citation | None, int] | None:
+        s = self.text
+        close = s.find("]", start, end)
+        if close < 0:
+            self.problems.append((start, "unclosed citation: '[@' has no matching ']'"))
+            return None
+        citation = _parse_citation_body(
+            s[start + 1 : close], start + 1, self.locate, self.problems, require_at=True
+        )
+        return citation, close + 1
+
+    def link(self, start: int, end: int) -> tuple[Link, int] | None:
+        s = self.text
+        depth = 0
+        i = start
+        close = -1
+        while i < end:
+            ch = s[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == "[":
+                depth += 1
+            elif ch == "]":
+                depth -= 1
+                if depth == 0:
+                    close = i
+                    break
+            i += 1
+        if close < 0 or close + 1 >= end or s[close + 1] != "(":
+            return None
+        url_start = close + 2
+        depth = 1
+        j = url_start
+        while j < end:
+            if s[j] == "(":
+                depth += 1
+            elif s[j] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif s[j].isspace():
+                return None
+            j += 1
+        if j >= end or depth:
+            return None
+        url = s[url_start:j]
+        if not url or close == start + 1:
+            return None
+        children = self.parse(start + 1, close, allow_links=False)
+        return Link(children, url, at=self.locate(url_start)), j + 1

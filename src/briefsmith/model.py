@@ -1,0 +1,375 @@
+"""The content model: typed, immutable records for briefs, sections, blocks and sources.
+
+Records are plain frozen dataclasses.  Their fields *are* the YAML schema: the generic
+converter in :mod:`briefsmith.convert` reads the type hints and the ``spec()`` metadata, so a
+field added here is a key accepted (and validated, and documented in error messages) there.
+
+A new block type is one record here, decorated with :func:`block`, plus one renderer
+function in :mod:`briefsmith.render.blocks`; nothing else needs to change.  The citation
+stage finds citations in any record by walking its fields (:func:`walk_citations`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from .diagnostics import Location
+
+NOWHERE = Location("")
+
+
+def spec(
+    *,
+    yaml: str | None = None,
+    doc: str = "",
+    default: Any = dataclasses.MISSING,
+    default_factory: Any = dataclasses.MISSING,
+    role: str = "body",
+) -> Any:
+    """A dataclass field with its YAML key and a one-line description for messages.
+
+    ``role`` names the theme's font role the text is set in ("body", "headings",
+    "figures"), so the glyph-coverage check tests each text against the right fonts.
+    """
+    metadata = {"yaml": yaml, "doc": doc, "role": role}
+    if default_factory is not dataclasses.MISSING:
+        return field(default_factory=default_factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def located() -> Any:
+    """The record's own position in its file; filled in by the converter, never read from YAML."""
+    return field(default=NOWHERE, compare=False, repr=False, kw_only=True,
+                 metadata={"yaml": False})
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """An ISO date with optional month and day (``2020``, ``2020-07``, ``2020-07-15``).
+
+    Sources are often dated only by month or year; CSL calls these date-parts.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def iso(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+            if self.day is not None:
+                parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    def earliest(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def latest(self) -> dt.date:
+        month = self.month or 12
+        day = self.day or calendar.monthrange(self.year, month)[1]
+        return dt.date(self.year, month, day)
+
+    def date_parts(self) -> list[int]:
+        return [p for p in (self.year, self.month, self.day) if p is not None]
+
+
+# --------------------------------------------------------------------------- inline text
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    children: tuple[Inline, ...]
+    url: str
+    at: Location = located()
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One source named in a citation: ``@id``, with an optional locator (``p. 12``).
+
+    ``suppress_author`` is the ``-@id`` form of author-date styles.
+    """
+
+    id: str = field(metadata={"role": ""})
+    locator: str | None = None
+    suppress_author: bool = False
+    at: Location = located()
+
+
+@dataclass(frozen=True)
+class Citation:
+    items: tuple[CiteItem, ...]
+    at: Location = located()
+
+
+Inline = Text | Strong | Emphasis | Link | Citation
+
+
+@dataclass(frozen=True)
+class RichText:
+    """Text with the tool's inline syntax parsed: bold, italic, links and citations."""
+
+    spans: tuple[Inline, ...]
+    at: Location = located()
+
+    def plain(self) -> str:
+        """The text a reader sees, without markup and without citation markers."""
+        return "".join(_plain(s) for s in self.spans).strip()
+
+    def has_citation(self) -> bool:
+        return any(True for _ in walk_citations(self))
+
+
+def _plain(span: Inline) -> str:
+    if isinstance(span, Text):
+        return span.text
+    if isinstance(span, Citation):
+        return ""
+    return "".join(_plain(c) for c in span.children)
+
+
+# --------------------------------------------------------------------------- blocks
+
+BLOCK_TYPES: dict[str, type] = {}
+
+
+def block(name: str, *, shorthand: str | None = None) -> Any:
+    """Register a block record under its YAML name.
+
+    In a section a block is written as a one-key mapping, ``- paragraph: ...``.  The value
+    is either a mapping of the record's fields or, when the record names a ``shorthand``
+    field, just that field's value (``- paragraph: Some text``).
+    """
+
+    def register(cls: type) -> type:
+        if name in BLOCK_TYPES:
+            raise ValueError(f"block type {name!r} registered twice")
+        cls.block_name = name
+        cls.shorthand = shorthand
+        BLOCK_TYPES[name] = cls
+        return cls
+
+    return register
+
+
+class Block:
+    """Marker base class of every block record (used as the field type for ``blocks``)."""
+
+    block_name: ClassVar[str]
+    shorthand: ClassVar[str | None]
+
+
+@block("paragraph", shorthand="text")
+@dataclass(frozen=True, kw_only=True)
+class Paragraph(Block):
+    text: RichText = spec(doc="the paragraph, with **bold**, *italic*, [links](url) and [@cites]")
+    at: Location = located()
+
+
+@block("heading", shorthand="text")
+@dataclass(frozen=True, kw_only=True)
+class Heading(Block):
+    """A sub-heading inside a section (the section title is the first-level heading)."""
+
+    text: str = spec(doc="the sub-heading", role="headings")
+    at: Location = located()
+
+
+@block("list", shorthand="items")
+@dataclass(frozen=True, kw_only=True)
+class BulletList(Block):
+    items: tuple[RichText, ...] = spec(doc="the list items")
+    ordered: bool = spec(default=False, doc="number the items instead of bulleting them")
+    at: Location = located()
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyFigure:
+    value: str = spec(doc="the figure as it should be printed, e.g. '70 million'",
+                      role="figures")
+    label: RichText = spec(doc="what the figure measures")
+    cite: Citation = spec(doc="the source(s) the figure rests on, e.g. 'renmin-2020, p. 3'")
+    at: Location = located()
+
+
+@block("key_figures", shorthand="items")
+@dataclass(frozen=True, kw_only=True)
+class KeyFigures(Block):
+    items: tuple[KeyFigure, ...] = spec(doc="the figures, shown as callouts in a grid")
+    at: Location = located()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineEntry:
+    date: PartialDate = spec(doc="when: YYYY, YYYY-MM or YYYY-MM-DD")
+    event: RichText = spec(doc="what happened")
+    cite: Citation | None = spec(default=None, doc="the source(s) for the entry")
+    at: Location = located()
+
+
+@block("timeline", shorthand="entries")
+@dataclass(frozen=True, kw_only=True)
+class Timeline(Block):
+    entries: tuple[TimelineEntry, ...] = spec(doc="the dated events, oldest first")
+    at: Location = located()
+
+
+# --------------------------------------------------------------------------- sections, briefs
+
+
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    title: str = spec(doc="the section heading", role="headings")
+    lead: RichText | None = spec(default=None, doc="an introductory sentence set larger")
+    blocks: tuple[Block, ...] = spec(doc="the section's content, in order")
+    path: str = field(default="", compare=False, metadata={"yaml": False})
+    at: Location = located()
+
+
+@dataclass(frozen=True)
+class SectionRef:
+    """A brief's pointer to a section file inside ``content/``."""
+
+    path: str = field(metadata={"role": ""})
+    at: Location = located()
+
+    @classmethod
+    def from_text(cls, text: str) -> SectionRef:
+        return cls(text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Brief:
+    title: str = spec(doc="the brief's title", role="headings")
+    date: dt.date = spec(doc="the publication date, YYYY-MM-DD")
+    sections: tuple[SectionRef, ...] = spec(doc="section files inside content/, in order")
+    subtitle: str | None = spec(default=None, doc="a line under the title", role="headings")
+    authors: tuple[str, ...] = spec(default=(), doc="the people who wrote the brief")
+    organisation: str | None = spec(default=None, doc="the publishing organisation")
+    language: str = spec(default="en", doc="BCP 47 language tag, e.g. 'en' or 'zh-CN'", role="")
+    theme: str = spec(default="default", doc="a theme name from styles/", role="")
+    subject: str | None = spec(default=None, doc="the PDF subject; defaults to the subtitle", role="")
+    keywords: tuple[str, ...] = spec(default=(), doc="PDF keywords", role="")
+    key_messages: tuple[RichText, ...] = spec(default=(), doc="the summary shown first")
+    at: Location = located()
+
+
+# --------------------------------------------------------------------------- sources
+
+CslType = Literal[
+    "article", "article-journal", "article-magazine", "article-newspaper", "book",
+    "chapter", "dataset", "document", "entry-encyclopedia", "interview", "legislation",
+    "manuscript", "paper-conference", "post", "post-weblog", "report", "speech", "thesis",
+    "webpage",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Name:
+    """A CSL name: ``family``/``given`` for people, ``literal`` for organisations."""
+
+    family: str | None = spec(default=None, doc="family name")
+    given: str | None = spec(default=None, doc="given name(s)")
+    literal: str | None = spec(default=None, doc="an organisation or a name not to be split")
+    at: Location = located()
+
+    @classmethod
+    def from_text(cls, text: str) -> Name:
+        return cls(literal=text)
+
+    def display(self) -> str:
+        if self.literal:
+            return self.literal
+        return " ".join(p for p in (self.given, self.family) if p)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """A bibliography entry, with CSL-YAML field names so entries paste from Zotero."""
+
+    title: str = spec(doc="the work's title")
+    type: CslType = spec(default="document", doc="the CSL item type", role="")
+    author: tuple[Name, ...] = spec(default=(), doc="authors, people or organisations")
+    publisher: str | None = spec(default=None, doc="the publisher")
+    container_title: str | None = spec(
+        default=None, yaml="container-title", doc="the periodical, site or book it appears in"
+    )
+    issued: PartialDate | None = spec(default=None, doc="publication date")
+    url: str | None = spec(default=None, yaml="URL", doc="where to read it (http or https)")
+    accessed: PartialDate | None = spec(default=None, doc="when the URL was last read")
+    doi: str | None = spec(default=None, yaml="DOI", doc="a DOI, e.g. 10.1000/xyz")
+    note: str | None = spec(default=None, doc="a note printed after the entry")
+    id: str = field(default="", metadata={"yaml": False})
+    at: Location = located()
+
+
+# --------------------------------------------------------------------------- a whole brief
+
+
+@dataclass(frozen=True)
+class Document:
+    """Everything one brief needs, loaded and converted: the unit the later stages take."""
+
+    name: str
+    path: str
+    brief: Brief
+    sections: tuple[Section, ...]
+    sources: tuple[Source, ...]
+
+    def source(self, source_id: str) -> Source | None:
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        return None
+
+
+# --------------------------------------------------------------------------- walking
+
+
+def walk_citations(value: object) -> Iterator[CiteItem]:
+    """Every citation item in a record tree, in reading order."""
+    if isinstance(value, CiteItem):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from walk_citations(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            if f.name != "at":
+                yield from walk_citations(getattr(value, f.name))
+
+
+def walk_records(value: object) -> Iterator[object]:
+    """Every dataclass record in a tree, parents before children, in reading order."""
+    if isinstance(value, tuple):
+        for item in value:
+            yield from walk_records(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        yield value
+        for f in dataclasses.fields(value):
+            if f.name != "at":
+                yield from walk_records(getattr(value, f.name))

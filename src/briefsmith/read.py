@@ -1,0 +1,111 @@
+"""Read a brief and everything it names (sections, sources) into a :class:`Document`.
+
+Files are loaded with positions (:mod:`briefsmith.load`) and converted into records
+(:mod:`briefsmith.convert`).  Each section file is read once per run even when several
+briefs include it.  Problems are collected, never raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .convert import INVALID, Converter
+from .diagnostics import Location, Problems, did_you_mean
+from .inline import is_source_id
+from .load import Mapping, load_yaml
+from .model import Brief, Document, Section, Source
+from .project import CONTENT_DIR, SOURCES_FILE, PathOutsideProjectError, Project
+
+
+@dataclass
+class ContentReader:
+    """Reads project files, remembering what it has read (sections are shared by briefs)."""
+
+    project: Project
+    problems: Problems
+    _sections: dict[Path, Section | None] = field(default_factory=dict)
+    _sources: tuple[Source, ...] | None = None
+
+    def sources(self) -> tuple[Source, ...]:
+        if self._sources is None:
+            self._sources = self._read_sources()
+        return self._sources
+
+    def _read_sources(self) -> tuple[Source, ...]:
+        path = self.project.root / SOURCES_FILE
+        if not path.exists():
+            return ()
+        node = load_yaml(path, SOURCES_FILE, self.problems)
+        if node is None:
+            return ()
+        if not isinstance(node, Mapping):
+            self.problems.error(node.location,
+                                "the sources file maps source ids to entries: 'my-id: {title: ...}'")
+            return ()
+        converter = Converter(self.problems)
+        sources = []
+        for key, value in node:
+            source_id = key.value
+            if not is_source_id(source_id):
+                self.problems.error(
+                    key.location,
+                    f"'{source_id}' cannot be a source id: use letters, digits and - _ . : /, "
+                    "starting and ending with a letter or digit",
+                )
+                continue
+            source = converter.record(Source, value, context=source_id)
+            if source is not INVALID:
+                sources.append(replace(source, id=source_id, at=key.location))
+        return tuple(sources)
+
+    def brief(self, path: Path) -> Document | None:
+        display = self.project.relative(path)
+        node = load_yaml(path, display, self.problems)
+        if node is None:
+            return None
+        brief = Converter(self.problems).record(Brief, node)
+        if brief is INVALID:
+            return None
+        sections = []
+        complete = True
+        for ref in brief.sections:
+            section = self.section(ref.path, ref.at)
+            if section is None:
+                complete = False
+            else:
+                sections.append(section)
+        sources = self.sources()
+        if not complete:
+            return None
+        return Document(name=path.stem, path=display, brief=brief,
+                        sections=tuple(sections), sources=sources)
+
+    def section(self, name: str, where: Location) -> Section | None:
+        try:
+            path = self.project.inside(CONTENT_DIR, name)
+        except PathOutsideProjectError as exc:
+            self.problems.error(where, f"section: {exc}")
+            return None
+        display = self.project.relative(path)
+        if display == SOURCES_FILE:
+            self.problems.error(where, f"'{name}' is the sources file, not a section")
+            return None
+        if not path.is_file():
+            known = [p.relative_to(self.project.root / CONTENT_DIR).as_posix()
+                     for p in sorted((self.project.root / CONTENT_DIR).rglob("*.y*ml"))]
+            kind = "is a folder, not a section file" if path.is_dir() else "not found"
+            self.problems.error(
+                where, f"section file '{CONTENT_DIR}/{name}' {kind}{did_you_mean(name, known)}"
+            )
+            return None
+        if path in self._sections:
+            return self._sections[path]
+        node = load_yaml(path, display, self.problems)
+        section = None
+        if node is not None:
+            record = Converter(self.problems).record(Section, node)
+            if record is not INVALID:
+                section = replace(record, path=display)
+        self._sections[path] = section
+        return section

@@ -1,0 +1,54 @@
+"""What every renderer function gets: the theme, its styles and the markup writers."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from reportlab.lib import colors
+from reportlab.platypus import Paragraph, TableStyle
+
+from ..cite import Bibliography
+from ..i18n import Labels
+from ..theme import Theme
+from .markup import MarkupWriter
+from .styles import Styles
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    theme: Theme
+    styles: Styles
+    labels: Labels
+    bibliography: Bibliography
+    body: MarkupWriter
+    headings: MarkupWriter
+    figures: MarkupWriter
+    frame_width: float
+    _anchors: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def new_anchor(self, prefix: str) -> str:
+        """A document-unique link target name, numbered in story order (deterministic)."""
+        return f"{prefix}-{next(self._anchors)}"
+
+    def colour(self, name: str) -> colors.Color:
+        return colors.HexColor(getattr(self.theme.colours, name))
+
+    def table_style(self, commands: list[tuple]) -> TableStyle:
+        """A table style whose cell font is the body font (ReportLab's default is the
+        unembedded Helvetica, which would be referenced even by cells holding paragraphs)."""
+        body = self.styles.body
+        return TableStyle([("FONT", (0, 0), (-1, -1), body.fontName, body.fontSize),
+                           *commands])
+
+
+class HeadingParagraph(Paragraph):
+    """A heading that becomes a bookmark, a link target and the running-head section name."""
+
+    def __init__(self, markup: str, style: object, *, anchor: str, outline_title: str,
+                 level: int, section_title: str | None = None) -> None:
+        super().__init__(f'<a name="{anchor}"/>{markup}', style)
+        self.anchor = anchor
+        self.outline_title = outline_title
+        self.level = level
+        self.section_title = section_title

@@ -1,0 +1,104 @@
+"""Inline spans -> ReportLab paragraph markup, escaping every piece of user text.
+
+ReportLab's paragraph parser reads an XML-like markup language: a raw ``&`` is mangled
+(``R&D`` becomes ``R&D;``), ``<img src=...>`` embeds any local file, and ``<a href>``
+writes any URI into the PDF.  So user text *only* reaches it through :func:`escape`, and
+the only tags in the output are the ones written here: ``<b>``, ``<i>``, ``<font>`` for
+fallback-font runs, and ``<a>`` for links whose scheme was checked (again) here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape as _xml_escape
+
+from ..cite import MarkerPiece
+from ..fonts import split_runs
+from ..model import Citation, Emphasis, Inline, Link, RichText, Strong, Text
+from .fonts import RegisteredChain
+
+SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_ATTRIBUTE_ENTITIES = {'"': "&quot;", "'": "&apos;"}
+
+
+def escape(text: str) -> str:
+    """Escape text for ReportLab markup (``&``, ``<``, ``>``)."""
+    return _xml_escape(text)
+
+
+def escape_attribute(text: str) -> str:
+    return _xml_escape(text, _ATTRIBUTE_ENTITIES)
+
+
+def is_safe_link(url: str) -> bool:
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in SAFE_LINK_SCHEMES
+
+
+class MarkupWriter:
+    """Writes markup for one font role: text is split into runs of the chain's fonts."""
+
+    def __init__(
+        self,
+        chain: RegisteredChain,
+        *,
+        link_colour: str,
+        marker: Callable[[Citation], list[MarkerPiece]] | None = None,
+    ) -> None:
+        self.chain = chain
+        self.link_colour = link_colour
+        self.marker = marker
+
+    def text(self, text: str) -> str:
+        """Plain user text: escaped, with fallback-font runs for uncovered characters."""
+        out = []
+        for run, font in split_runs(text, self.chain.coverage):
+            escaped = escape(run)
+            if font <= 0:
+                out.append(escaped)
+            else:
+                out.append(f'<font name="{self.chain.names[font]}">{escaped}</font>')
+        return "".join(out)
+
+    def rich(self, value: RichText | Iterable[Inline]) -> str:
+        spans = value.spans if isinstance(value, RichText) else tuple(value)
+        out: list[str] = []
+        for span in spans:
+            if isinstance(span, Citation) and out:
+                # "text [@a]" -> "text\u00a0[1]": the marker never starts a line.
+                out[-1] = out[-1].rstrip(" ")
+            out.append(self._span(span))
+        return "".join(out).strip()
+
+    def _span(self, span: Inline) -> str:
+        if isinstance(span, Text):
+            return self.text(span.text)
+        if isinstance(span, Strong):
+            return f"<b>{self.rich(span.children)}</b>"
+        if isinstance(span, Emphasis):
+            return f"<i>{self.rich(span.children)}</i>"
+        if isinstance(span, Link):
+            inner = self.rich(span.children)
+            if not is_safe_link(span.url):
+                return inner  # the validator has reported it; never write it into the PDF
+            return self.link(span.url, inner)
+        if isinstance(span, Citation):
+            return self.citation(span)
+        raise TypeError(f"unknown span {span!r}")  # programming error
+
+    def link(self, target: str, inner_markup: str) -> str:
+        return (f'<a href="{escape_attribute(target)}" color="{self.link_colour}">'
+                f"{inner_markup}</a>")
+
+    def citation(self, citation: Citation) -> str:
+        if self.marker is None:
+            return ""
+        out = []
+        for piece in self.marker(citation):
+            text = self.text(piece.text)
+            out.append(self.link("#" + piece.anchor, text) if piece.anchor else text)
+        return "\u00a0" + "".join(out)

@@ -1,0 +1,154 @@
+"""Theme tokens -> ReportLab paragraph styles, built field by field.
+
+The typed :class:`~briefsmith.theme.Theme` is the only input, so a misspelt theme key was
+already an error at load time; nothing here passes a user dict to ``ParagraphStyle``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyphen
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+
+from ..theme import Theme
+from .fonts import RegisteredChain
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    lead: ParagraphStyle
+    bullet: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    kicker: ParagraphStyle
+    meta: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    box_heading: ParagraphStyle
+    box_item: ParagraphStyle
+    figure_value: ParagraphStyle
+    figure_label: ParagraphStyle
+    timeline_date: ParagraphStyle
+    timeline_event: ParagraphStyle
+    reference: ParagraphStyle
+    running_left: ParagraphStyle
+    running_center: ParagraphStyle
+    running_right: ParagraphStyle
+
+
+def hyphenation_language(tag: str) -> str:
+    """The pyphen dictionary for a BCP 47 tag, or ``""`` where words do not hyphenate."""
+    return pyphen.language_fallback(tag.replace("-", "_")) or ""
+
+
+def build_styles(theme: Theme, fonts: dict[str, RegisteredChain], language: str) -> Styles:
+    t = theme.type
+    c = theme.colours
+    body_font = fonts["body"].font()
+    head_font = fonts["headings"].font("bold")
+    head_regular = fonts["headings"].font()
+    figure_font = fonts["figures"].font("bold")
+    hyphenate = hyphenation_language(language)
+    cjk = language.lower().startswith(("zh", "ja", "ko"))
+
+    def colour(value: str) -> colors.Color:
+        return colors.HexColor(value)
+
+    body = ParagraphStyle(
+        "body",
+        fontName=body_font,
+        fontSize=t.body,
+        leading=t.body * t.leading,
+        textColor=colour(c.text),
+        alignment=TA_JUSTIFY if theme.justify else TA_LEFT,
+        spaceAfter=theme.spacing.paragraph,
+        hyphenationLang=hyphenate,
+        embeddedHyphenation=1,
+        uriWasteReduce=0.3,
+        wordWrap="CJK" if cjk else None,
+        allowWidows=0,
+        allowOrphans=0,
+    )
+    small = t.small
+    return Styles(
+        body=body,
+        lead=ParagraphStyle(
+            "lead", parent=body, fontName=fonts["headings"].font(), fontSize=t.body * 1.18,
+            leading=t.body * 1.18 * 1.4, textColor=colour(c.primary), alignment=TA_LEFT,
+            spaceAfter=theme.spacing.paragraph * 1.5, hyphenationLang="",
+        ),
+        bullet=ParagraphStyle("bullet", parent=body, spaceAfter=theme.spacing.paragraph / 2),
+        title=ParagraphStyle(
+            "title", fontName=head_font, fontSize=t.title, leading=t.title * 1.15,
+            textColor=colour(c.primary), spaceAfter=t.title * 0.3,
+            wordWrap="CJK" if cjk else None,
+        ),
+        subtitle=ParagraphStyle(
+            "subtitle", fontName=head_regular, fontSize=t.subtitle, leading=t.subtitle * 1.3,
+            textColor=colour(c.muted), spaceAfter=t.subtitle * 0.8,
+        ),
+        kicker=ParagraphStyle(
+            "kicker", fontName=head_font, fontSize=small, leading=small * 1.3,
+            textColor=colour(c.accent), spaceAfter=small, hyphenationLang="",
+        ),
+        meta=ParagraphStyle(
+            "meta", fontName=head_regular, fontSize=small + 0.5, leading=(small + 0.5) * 1.4,
+            textColor=colour(c.muted), spaceBefore=small * 0.8,
+        ),
+        h1=ParagraphStyle(
+            "h1", fontName=head_font, fontSize=t.h1, leading=t.h1 * 1.25,
+            textColor=colour(c.primary), spaceBefore=theme.spacing.section,
+            spaceAfter=t.h1 * 0.55, keepWithNext=1, hyphenationLang="",
+        ),
+        h2=ParagraphStyle(
+            "h2", fontName=head_font, fontSize=t.h2, leading=t.h2 * 1.3,
+            textColor=colour(c.primary), spaceBefore=theme.spacing.block,
+            spaceAfter=t.h2 * 0.4, keepWithNext=1, hyphenationLang="",
+        ),
+        box_heading=ParagraphStyle(
+            "box_heading", fontName=head_font, fontSize=t.h2, leading=t.h2 * 1.3,
+            textColor=colour(c.primary), spaceAfter=t.h2 * 0.5, hyphenationLang="",
+        ),
+        box_item=ParagraphStyle(
+            "box_item", parent=body, alignment=TA_LEFT, spaceAfter=theme.spacing.paragraph / 2,
+            hyphenationLang="",
+        ),
+        figure_value=ParagraphStyle(
+            "figure_value", fontName=figure_font, fontSize=t.figure, leading=t.figure * 1.15,
+            textColor=colour(c.primary), spaceAfter=t.figure * 0.2, hyphenationLang="",
+        ),
+        figure_label=ParagraphStyle(
+            "figure_label", fontName=head_regular, fontSize=small + 0.5,
+            leading=(small + 0.5) * 1.35, textColor=colour(c.text), alignment=TA_LEFT,
+            hyphenationLang="",
+        ),
+        timeline_date=ParagraphStyle(
+            "timeline_date", fontName=head_font, fontSize=t.body - 0.5,
+            leading=t.body * t.leading, textColor=colour(c.primary), alignment=TA_RIGHT,
+        ),
+        timeline_event=ParagraphStyle(
+            "timeline_event", parent=body, alignment=TA_LEFT, spaceAfter=0,
+        ),
+        reference=ParagraphStyle(
+            "reference", parent=body, fontSize=small + 0.5, leading=(small + 0.5) * 1.4,
+            alignment=TA_LEFT, leftIndent=22, bulletIndent=0, spaceAfter=small * 0.5,
+            bulletFontName=body_font, bulletFontSize=small + 0.5,
+            hyphenationLang="", uriWasteReduce=0.0,
+        ),
+        running_left=ParagraphStyle(
+            "running_left", fontName=head_regular, fontSize=small - 0.5,
+            leading=(small - 0.5) * 1.2, textColor=colour(c.muted), alignment=TA_LEFT,
+        ),
+        running_center=ParagraphStyle(
+            "running_center", fontName=head_regular, fontSize=small - 0.5,
+            leading=(small - 0.5) * 1.2, textColor=colour(c.muted), alignment=TA_CENTER,
+        ),
+        running_right=ParagraphStyle(
+            "running_right", fontName=head_regular, fontSize=small - 0.5,
+            leading=(small - 0.5) * 1.2, textColor=colour(c.muted), alignment=TA_RIGHT,
+        ),
+    )

@@ -1,0 +1,257 @@
+"""Themes: design tokens read from YAML, resolved through an ``extends:`` chain.
+
+A theme is data (``styles/<name>.yaml`` in the project, or one shipped in
+``briefsmith/themes/``), never constants in code.  Every theme implicitly extends the
+shipped ``base`` theme, which holds the one default of every token; a theme names only what
+it changes.  Inheritance is a deep merge of YAML nodes, done *before* conversion, so each
+value keeps the file and line it came from and a misspelt key is reported where it was
+written.  The merged tree converts into the typed :class:`Theme` record with the same
+generic converter as the content, so unknown keys are errors that list the valid ones:
+raw dicts never reach ReportLab (whose ``ParagraphStyle`` silently ignores typos).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from .convert import INVALID, Converter, register_scalar
+from .diagnostics import Location, Problems, did_you_mean, one_of
+from .load import Mapping, Node, Scalar, load_yaml
+from .model import located, spec
+from .project import STYLES_DIR, Project
+
+BASE_THEME = "base"
+PACKAGED_THEMES = Path(__file__).parent / "themes"
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_LENGTH_RE = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)\s*(pt|mm|cm|in)?$")
+_UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, None: 1.0}
+_COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+TEMPLATE_FIELDS = ("title", "subtitle", "section", "page", "pages", "date", "organisation")
+
+
+class Length(float):
+    """A length in points, written with a unit: ``12pt``, ``20mm``, ``2cm``, ``0.75in``."""
+
+    expected = "a length such as '12pt', '20mm' or '0.75in'"
+
+    @classmethod
+    def parse(cls, text: str) -> Length:
+        match = _LENGTH_RE.match(text)
+        if not match:
+            raise ValueError(f"expected {cls.expected}, found '{text}'")
+        return cls(float(match.group(1)) * _UNITS[match.group(2)])
+
+
+class Colour(str):
+    """An sRGB colour written ``#RRGGBB``."""
+
+    expected = "a colour written '#RRGGBB'"
+
+    __slots__ = ()
+
+    @classmethod
+    def parse(cls, text: str) -> Colour:
+        if not _COLOUR_RE.match(text):
+            raise ValueError(f"expected {cls.expected}, found '{text}'")
+        return cls(text.upper())
+
+
+class Template(str):
+    """Header/footer text with ``{title}``, ``{section}``, ``{page}``, ``{pages}``, ``{date}``."""
+
+    expected = "text with placeholders such as '{page}'"
+
+    __slots__ = ()
+
+    @classmethod
+    def parse(cls, text: str) -> Template:
+        for name in re.findall(r"\{([^{}]*)\}", text):
+            if name not in TEMPLATE_FIELDS:
+                raise ValueError(
+                    f"unknown placeholder '{{{name}}}'{did_you_mean(name, TEMPLATE_FIELDS)}; "
+                    f"use {one_of('{' + f + '}' for f in TEMPLATE_FIELDS)}"
+                )
+        stripped = re.sub(r"\{[^{}]*\}", "", text)
+        if "{" in stripped or "}" in stripped:
+            raise ValueError(f"unbalanced '{{' or '}}' in '{text}'")
+        return cls(text)
+
+    def fill(self, **values: str) -> str:
+        return re.sub(r"\{([^{}]*)\}", lambda m: values.get(m.group(1), ""), self)
+
+
+register_scalar(Length, Length.parse)
+register_scalar(Colour, Colour.parse)
+register_scalar(Template, Template.parse)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Margins:
+    top: Length = spec(doc="space above the text block")
+    bottom: Length = spec(doc="space below the text block")
+    left: Length = spec(doc="space left of the text block")
+    right: Length = spec(doc="space right of the text block")
+    at: Location = located()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageTheme:
+    size: Literal["A4", "Letter", "Legal", "A5"] = spec(doc="the paper size")
+    margins: Margins = spec(doc="page margins")
+    at: Location = located()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Colours:
+    primary: Colour = spec(doc="headings, title band, figure values")
+    accent: Colour = spec(doc="highlights and rules under headings")
+    text: Colour = spec(doc="body text")
+    muted: Colour = spec(doc="secondary text: subtitles, captions, running heads")
+    rule: Colour = spec(doc="thin lines and table borders")
+    tint: Colour = spec(doc="background of boxes such as key messages")
+    link: Colour = spec(doc="links and citation numbers")
+    at: Location = located()
+
+
+@dataclass(frozen=True, kw_only=True)
+class FontRoles:
+    body: tuple[str, ...] = spec(doc="font families for running text, first match wins")
+    headings: tuple[str, ...] = spec(doc="font families for headings and the title")
+    figures: tuple[str, ...] = spec(doc="font families for key-figure values")
+    mono: tuple[str, ...] = spec(doc="font families for code and identifiers")
+    at: Location = located()
+
+    def roles(self) -> dict[str, tuple[str, ...]]:
+        return {"body": self.body, "headings": self.headings, "figures": self.figures,
+                "mono": self.mono}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TypeScale:
+    body: float = spec(doc="body text size in points")
+    leading: float = spec(doc="line height as a multiple of the size, e.g. 1.4")
+    small: float = spec(doc="size of captions, notes, references, running heads")
+    title: float = spec(doc="size of the brief's title")
+    subtitle: float = spec(doc="size of the subtitle")
+    h1: float = spec(doc="size of section headings")
+    h2: float = spec(doc="size of sub-headings")
+    figure: float = spec(doc="size of key-figure values")
+    at: Location = located()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Spacing:
+    paragraph: Length = spec(doc="space after a paragraph")
+    block: Length = spec(doc="space around boxes, grids and timelines")
+    section: Length = spec(doc="space above a section heading")
+    at: Location = located()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunningText:
+    left: Template | None = spec(default=None, doc="text at the left")
+    center: Template | None = spec(default=None, doc="text in the middle")
+    right: Template | None = spec(default=None, doc="text at the right")
+    at: Location = located()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Theme:
+    page: PageTheme = spec(doc="paper and margins")
+    colours: Colours = spec(doc="the palette")
+    fonts: FontRoles = spec(doc="font fallback chains per role")
+    type: TypeScale = spec(doc="type sizes")
+    spacing: Spacing = spec(doc="vertical rhythm")
+    header: RunningText = spec(doc="running header on pages after the first")
+    footer: RunningText = spec(doc="running footer on every page")
+    numbered_headings: bool = spec(doc="number section headings 1, 2, 3")
+    justify: bool = spec(doc="justify body text (with hyphenation)")
+    extends: str | None = spec(default=None, doc="the theme this one builds on")
+    name: str = spec(default="", yaml=False)
+    path: str = spec(default="", yaml=False)
+    at: Location = located()
+
+
+def load_theme(project: Project, name: str, problems: Problems,
+               where: Location | None = None) -> Theme | None:
+    """Resolve ``name`` through its ``extends`` chain and convert it to a :class:`Theme`."""
+    chain: list[tuple[str, Mapping]] = []
+    seen: list[str] = []
+    current: str | None = name
+    current_where = where
+    while current is not None:
+        if current in seen:
+            cycle = " -> ".join([*seen, current])
+            problems.error(current_where, f"theme inheritance cycle: {cycle}")
+            return None
+        seen.append(current)
+        found = _find_theme(project, current)
+        if found is None:
+            problems.error(current_where, f"unknown theme '{current}'"
+                           f"{did_you_mean(current, available_themes(project))}; "
+                           f"available: {', '.join(available_themes(project))}")
+            return None
+        path, display = found
+        node = load_yaml(path, display, problems)
+        if node is None:
+            return None
+        if not isinstance(node, Mapping):
+            problems.error(node.location, "a theme file must be a mapping of keys")
+            return None
+        chain.append((display, node))
+        parent = node.get("extends")
+        if parent is None:
+            current = None if current == BASE_THEME else BASE_THEME
+            current_where = node.location
+        elif isinstance(parent, Scalar) and not parent.is_null():
+            current = parent.value.strip()
+            current_where = parent.location
+        else:
+            problems.error(parent.location, "extends: expected a theme name")
+            return None
+    merged: Node = chain[-1][1]
+    for _display, node in reversed(chain[:-1]):
+        merged = merge_nodes(merged, node)
+    theme = Converter(problems).record(Theme, merged)
+    if theme is INVALID:
+        return None
+    return replace(theme, name=name, path=chain[0][0])
+
+
+def available_themes(project: Project) -> list[str]:
+    names = {p.stem for p in PACKAGED_THEMES.glob("*.yaml")}
+    styles = project.root / STYLES_DIR
+    if styles.is_dir():
+        names.update(p.stem for p in styles.glob("*.yaml"))
+    return sorted(names)
+
+
+def _find_theme(project: Project, name: str) -> tuple[Path, str] | None:
+    if not _NAME_RE.match(name):
+        return None
+    own = project.root / STYLES_DIR / f"{name}.yaml"
+    if own.is_file():
+        resolved = own.resolve()
+        if resolved.is_relative_to(project.root):
+            return resolved, project.relative(own)
+    packaged = PACKAGED_THEMES / f"{name}.yaml"
+    if packaged.is_file():
+        return packaged, f"<briefsmith>/themes/{name}.yaml"
+    return None
+
+
+def merge_nodes(base: Node, override: Node) -> Node:
+    """Deep-merge two YAML mappings: keys of ``override`` win, nested mappings merge,
+    lists and scalars are replaced whole.  ``extends`` itself is not inherited."""
+    if not (isinstance(base, Mapping) and isinstance(override, Mapping)):
+        return override
+    entries = {k.value: (k, v) for k, v in base.entries if k.value != "extends"}
+    for key, value in override.entries:
+        if key.value in entries:
+            entries[key.value] = (key, merge_nodes(entries[key.value][1], value))
+        else:
+            entries[key.value] = (key, value)
+    return Mapping(override.location, tuple(entries.values()))

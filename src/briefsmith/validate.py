@@ -1,0 +1,177 @@
+"""Validate stage: the checks that need a whole brief (or project) in hand.
+
+Types, required fields and unknown keys were checked while converting; what is left are
+cross-references and facts about the output: every citation names a known source, links
+and URLs use safe schemes, dates agree with the brief's date, and every character has a
+glyph in the fonts that will set it (no empty boxes, ever).  Every check runs; every
+problem is reported with its place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit
+
+from .convert import fields_of
+from .diagnostics import Location, Problems, did_you_mean
+from .fonts import FontChain, describe_char, uncovered
+from .i18n import is_supported
+from .model import (
+    Document,
+    Link,
+    RichText,
+    Emphasis,
+    Source,
+    Strong,
+    walk_citations,
+    walk_records,
+)
+
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+SOURCE_URL_SCHEMES = frozenset({"http", "https"})
+
+
+def validate_sources(sources: Iterable[Source], problems: Problems) -> None:
+    """Checks on the registry itself, independent of any brief."""
+    for source in sources:
+        if source.url is not None and not _has_scheme(source.url, SOURCE_URL_SCHEMES):
+            problems.error(source.at, f"{source.id}: URL must start with http:// or https://, "
+                                      f"found '{_shorten(source.url)}'")
+        if not source.author and not source.publisher and not source.container_title:
+            problems.warning(source.at, f"{source.id}: names no author, publisher or "
+                                        "container-title; readers cannot tell who stands behind it")
+
+
+def validate_document(doc: Document, chains: dict[str, FontChain] | None,
+                      problems: Problems) -> None:
+    brief = doc.brief
+    if not is_supported(brief.language):
+        problems.warning(brief.at, f"language '{brief.language}' has no built-in labels; "
+                                   "using English (supported: en, es, zh)")
+    _check_section_list(doc, problems)
+    known = {s.id for s in doc.sources}
+    for item in walk_citations((brief, doc.sections)):
+        if item.id not in known:
+            hint = did_you_mean(item.id, known)
+            if not known:
+                hint = " (content/sources.yaml has no sources)"
+            problems.error(item.at, f"unknown source '{item.id}'{hint}")
+    for link, where in _links((brief, doc.sections)):
+        if not _has_scheme(link.url, LINK_SCHEMES):
+            problems.error(where, f"link target '{_shorten(link.url)}' is not allowed; "
+                                  "use an http, https or mailto address")
+    cited = {item.id for item in walk_citations((brief, doc.sections))}
+    for source in doc.sources:
+        if source.id in cited and source.accessed is not None \
+                and source.accessed.earliest() > brief.date:
+            problems.error(source.at, f"{source.id}: accessed {source.accessed.iso()} is after "
+                                      f"the brief's date {brief.date.isoformat()}")
+    if chains is not None:
+        _check_glyphs(doc, cited, chains, problems)
+
+
+def unused_sources(sources: Iterable[Source], docs: Iterable[Document],
+                   problems: Problems) -> None:
+    """Warn about registry entries that none of the given briefs cites."""
+    cited = {item.id for doc in docs for item in walk_citations((doc.brief, doc.sections))}
+    for source in sources:
+        if source.id not in cited:
+            problems.warning(source.at, f"source '{source.id}' is never cited")
+
+
+def _check_section_list(doc: Document, problems: Problems) -> None:
+    seen: dict[str, Location] = {}
+    for ref in doc.brief.sections:
+        if ref.path in seen:
+            problems.error(ref.at, f"section '{ref.path}' is included twice "
+                                   f"(first at line {seen[ref.path].line})")
+        seen.setdefault(ref.path, ref.at)
+
+
+def _links(value: object) -> Iterator[tuple[Link, Location]]:
+    for record in walk_records(value):
+        if isinstance(record, RichText):
+            yield from _links_in(record.spans)
+
+
+def _links_in(spans: tuple) -> Iterator[tuple[Link, Location]]:
+    for span in spans:
+        if isinstance(span, Link):
+            yield span, span.at
+        if isinstance(span, Link | Strong | Emphasis):
+            yield from _links_in(span.children)
+
+
+def _has_scheme(url: str, schemes: frozenset[str]) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in schemes:
+        return False
+    if parts.scheme.lower() in ("http", "https"):
+        return bool(parts.netloc) and not any(c.isspace() for c in url)
+    return len(url) > len("mailto:")
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- glyphs
+
+
+def _check_glyphs(doc: Document, cited: set[str], chains: dict[str, FontChain],
+                  problems: Problems) -> None:
+    """Every character must have a glyph in its role's chain: no empty boxes, ever."""
+    coverage = {role: chain.coverage() for role, chain in chains.items()}
+    reported: set[tuple[str, Location]] = set()
+    sources = [s for s in doc.sources if s.id in cited]
+    for text, role, where in _texts((doc.brief, doc.sections, tuple(sources))):
+        chain = coverage.get(role) or coverage["body"]
+        for char in uncovered(text, chain):
+            if (char, where) in reported:
+                continue
+            reported.add((char, where))
+            families = ", ".join(chains[role].families) if role in chains else "body fonts"
+            problems.error(where, f"character {describe_char(char)} has no glyph in any "
+                                  f"{role} font ({families}); add a font that covers it to "
+                                  f"fonts.{role} in the theme")
+
+
+def _texts(value: object) -> Iterator[tuple[str, str, Location]]:
+    """``(text, font role, location)`` for every piece of user text that gets printed."""
+    for record in walk_records(value):
+        if isinstance(record, RichText):
+            continue
+        where = getattr(record, "at", None) or Location("")
+        roles = {f.name: f.metadata.get("role", "body") for f in dataclasses.fields(record)}
+        for info in fields_of(type(record)):
+            val = getattr(record, info.name)
+            role = roles.get(info.name, "body")
+            if not role:
+                continue  # not printed (ids, paths, settings)
+            yield from _field_texts(val, role, where)
+
+
+def _field_texts(value: object, role: str, where: Location) -> Iterator[tuple[str, str, Location]]:
+    if isinstance(value, str):
+        yield value, role, where
+    elif isinstance(value, RichText):
+        yield from ((t, role, value.at) for t in _rich_strings(value.spans))
+    elif isinstance(value, tuple):
+        for item in value:
+            if isinstance(item, str | RichText):
+                yield from _field_texts(item, role, where)
+
+
+def _rich_strings(spans: tuple) -> Iterator[str]:
+    for span in spans:
+        text = getattr(span, "text", None)
+        if isinstance(text, str):
+            yield text
+        children = getattr(span, "children", None)
+        if children:
+            yield from _rich_strings(children)
+
