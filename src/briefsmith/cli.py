@@ -52,8 +52,8 @@ def build(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: 
                                     source_date_epoch=_source_date_epoch())
     report = _call(pipeline.build, obj.project, briefs, options)
     for result in report.results:
-        click.echo(f"built {obj.project.relative(result.output)} "
-                   f"({result.pages} pages, {result.size:,} bytes)")
+        pages = "1 page" if result.pages == 1 else f"{result.pages} pages"
+        click.echo(f"built {obj.project.relative(result.output)} ({pages}, {result.size:,} bytes)")
     _finish(report)
 
 

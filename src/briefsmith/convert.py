@@ -107,7 +107,12 @@ class Converter:
     # -- entry points -------------------------------------------------------------------
 
     def record(self, cls: type, node: Node, *, context: str = "") -> Any:
-        """Convert a mapping node to an instance of ``cls`` (or ``INVALID``)."""
+        """Convert a mapping node to an instance of ``cls``.
+
+        Every problem is reported.  A bad optional field is left at its default and a bad
+        list item is left out, so the checks after conversion still see the rest of the
+        file; only a missing or unusable *required* field makes the result ``INVALID``.
+        """
         if isinstance(node, Scalar) and hasattr(cls, "from_text") and not node.is_null():
             return dataclasses.replace(cls.from_text(node.value.strip()), at=node.location)
         if not isinstance(node, Mapping):
@@ -115,27 +120,27 @@ class Converter:
             return INVALID
         infos = {info.key: info for info in fields_of(cls)}
         values: dict[str, Any] = {}
-        ok = True
+        complete = True
         for key_node, value_node in node:
             info = infos.get(key_node.value)
             if info is None:
                 self.unknown_key(key_node, infos, context)
-                ok = False
                 continue
             value = self.value(info.type, value_node, context=_join(context, info.key))
-            if value is INVALID:
-                ok = False
-            else:
+            if value is not INVALID:
                 values[info.name] = value
+            elif info.required:
+                complete = False
         present = set(node.keys())
         for info in infos.values():
             if info.required and info.key not in present:
                 self.problems.error(
                     node.location,
-                    f"{_prefix(context)}missing required field '{info.key}' ({info.doc or describe(info.type)})",
+                    f"{_prefix(context)}missing required field '{info.key}' "
+                    f"({info.doc or describe(info.type)})",
                 )
-                ok = False
-        if not ok:
+                complete = False
+        if not complete:
             return INVALID
         return cls(**values, at=node.location)
 
@@ -168,18 +173,17 @@ class Converter:
     # -- containers ---------------------------------------------------------------------
 
     def sequence(self, item_type: Any, node: Node, context: str) -> Any:
+        """A list; items that fail are reported and left out, so later checks still see
+        the rest (the file has errors either way, so it is never rendered)."""
         if not isinstance(node, Sequence):
             self.expected(node, tuple, context)
             return INVALID
         items = []
-        ok = True
         for index, item in enumerate(node):
             value = self.value(item_type, item, context=f"{context}[{index + 1}]")
-            if value is INVALID:
-                ok = False
-            else:
+            if value is not INVALID:
                 items.append(value)
-        return tuple(items) if ok else INVALID
+        return tuple(items)
 
     def choice(self, choices: tuple[str, ...], node: Node, context: str) -> Any:
         if not isinstance(node, Scalar):

@@ -164,18 +164,20 @@ def _font_files(folder: Path) -> Iterable[Path]:
 def _read_faces(path: Path) -> list[FontFace]:
     try:
         if path.suffix.lower() == ".ttc":
-            collection = TTCollection(str(path), lazy=True)
-            fonts = list(enumerate(collection.fonts))
+            container = TTCollection(str(path), lazy=True)
+            fonts = list(enumerate(container.fonts))
         else:
-            fonts = [(0, TTFont(str(path), lazy=True))]
+            container = TTFont(str(path), lazy=True)
+            fonts = [(0, container)]
     except (TTLibError, OSError, ValueError, AssertionError, KeyError):
         return []
     faces = []
-    for index, font in fonts:
-        try:
-            faces.append(_face(path, index, font))
-        except (TTLibError, KeyError, AttributeError, ValueError, AssertionError):
-            continue
+    with container:
+        for index, font in fonts:
+            try:
+                faces.append(_face(path, index, font))
+            except (TTLibError, KeyError, AttributeError, ValueError, AssertionError):
+                continue
     return faces
 
 
@@ -183,7 +185,7 @@ def _face(path: Path, index: int, font: TTFont) -> FontFace:
     name = font["name"]
     family = name.getBestFamilyName() or path.stem
     subfamily = name.getBestSubFamilyName() or "Regular"
-    os2 = font["OS/2"] if "OS/2" in font else None
+    os2 = font.get("OS/2")
     weight = os2.usWeightClass if os2 is not None else 400
     italic = bool(os2.fsSelection & 1) if os2 is not None else "italic" in subfamily.lower()
     if "oblique" in subfamily.lower() or "italic" in subfamily.lower():
@@ -213,7 +215,7 @@ def _write_cache(path: Path, data: dict[str, dict]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
+        tmp.replace(path)
     except OSError:
         pass  # a read-only home just means no cache
 
@@ -224,10 +226,8 @@ def _write_cache(path: Path, data: dict[str, dict]) -> None:
 @cache
 def coverage(path: str, index: int) -> frozenset[int]:
     """The code points a face has glyphs for (read once per process)."""
-    font = TTFont(path, fontNumber=index, lazy=True) if path.lower().endswith(".ttc") \
-        else TTFont(path, lazy=True)
-    cmap = font.getBestCmap() or {}
-    return frozenset(cmap)
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
 
 
 def needs_glyph(char: str) -> bool:

@@ -67,13 +67,17 @@ def _parse_citation_body(body: str, offset: int, locate: Locate,
     if not body.strip():
         problems.append((offset, "empty citation: name at least one source id"))
         return None
+    stray_reported = False
     for part in body.split(";"):
         match = _CITE_ITEM.match(part)
-        if not match or (require_at and not match.group("at")):
-            shown = part.strip() or "(nothing)"
+        if not part.strip():
+            if not stray_reported:
+                problems.append((position, "empty item in citation (a stray ';'?)"))
+                stray_reported = True
+        elif not match or (require_at and not match.group("at")):
             problems.append((
                 position + len(part) - len(part.lstrip()),
-                f"cannot read citation item '{shown}'; write it as @source-id or "
+                f"cannot read citation item '{part.strip()}'; write it as @source-id or "
                 "@source-id, p. 12",
             ))
         else:

@@ -267,12 +267,14 @@ class Brief:
     title: str = spec(doc="the brief's title", role="headings")
     date: dt.date = spec(doc="the publication date, YYYY-MM-DD")
     sections: tuple[SectionRef, ...] = spec(doc="section files inside content/, in order")
-    subtitle: str | None = spec(default=None, doc="a line under the title", role="headings")
+    subtitle: str | None = spec(default=None, doc="a line under the title",
+                                role="headings")
     authors: tuple[str, ...] = spec(default=(), doc="the people who wrote the brief")
     organisation: str | None = spec(default=None, doc="the publishing organisation")
     language: str = spec(default="en", doc="BCP 47 language tag, e.g. 'en' or 'zh-CN'", role="")
     theme: str = spec(default="default", doc="a theme name from styles/", role="")
-    subject: str | None = spec(default=None, doc="the PDF subject; defaults to the subtitle", role="")
+    subject: str | None = spec(default=None, doc="the PDF subject; defaults to the subtitle",
+                               role="")
     keywords: tuple[str, ...] = spec(default=(), doc="PDF keywords", role="")
     key_messages: tuple[RichText, ...] = spec(default=(), doc="the summary shown first")
     at: Location = located()

@@ -54,7 +54,8 @@ class Project:
         base = (self.root / folder).resolve()
         target = (base / written).resolve()
         if not target.is_relative_to(self.root):
-            raise PathOutsideProjectError(f"'{name}' resolves outside the project (through a symlink)")
+            raise PathOutsideProjectError(
+                f"'{name}' resolves outside the project (through a symlink)")
         return target
 
     @property

@@ -40,8 +40,8 @@ class ContentReader:
         if node is None:
             return ()
         if not isinstance(node, Mapping):
-            self.problems.error(node.location,
-                                "the sources file maps source ids to entries: 'my-id: {title: ...}'")
+            self.problems.error(
+                node.location, "the sources file maps source ids to entries: 'my-id: {title: ...}'")
             return ()
         converter = Converter(self.problems)
         sources = []

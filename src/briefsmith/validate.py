@@ -19,9 +19,9 @@ from .fonts import FontChain, describe_char, uncovered
 from .i18n import is_supported
 from .model import (
     Document,
+    Emphasis,
     Link,
     RichText,
-    Emphasis,
     Source,
     Strong,
     walk_citations,

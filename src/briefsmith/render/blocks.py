@@ -25,8 +25,10 @@ from ..model import (
     BulletList,
     Heading,
     KeyFigures,
-    Paragraph as ParagraphBlock,
     Timeline,
+)
+from ..model import (
+    Paragraph as ParagraphBlock,
 )
 from .context import HeadingParagraph, RenderContext
 

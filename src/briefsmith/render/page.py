@@ -145,13 +145,10 @@ class BriefDocTemplate(BaseDocTemplate):
             "section": section, "page": str(page),
             "pages": str(self.known_pages) if self.known_pages else "",
         }
-        width, height = self.pagesize
+        height = self.pagesize[1]
         margins = self.theme.page.margins
         rule_colour = self.styles.meta.textColor
-        if top:
-            y = height - margins.top + 7 * mm
-        else:
-            y = margins.bottom - 11 * mm
+        y = height - margins.top + 7 * mm if top else margins.bottom - 11 * mm
         pieces = [(text.left, self.styles.running_left), (text.right, self.styles.running_right),
                   (text.center, self.styles.running_center)]
         drew = False

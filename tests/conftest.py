@@ -1,0 +1,61 @@
+"""Shared fixtures: copies of the sample and minimal projects, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from briefsmith.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE_BRIEF = "alibaba-poverty-and-jobs"
+
+
+def copy_project(source: Path, target: Path, folders: tuple[str, ...] = ("briefs", "content",
+                                                                         "styles", "fonts")
+                 ) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for folder in folders:
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, target / folder)
+    return target
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    """A private copy of the repository's sample project."""
+    return copy_project(REPO, tmp_path / "sample")
+
+
+@pytest.fixture
+def minimal_project(tmp_path: Path) -> Path:
+    """A private copy of tests/fixtures/minimal: one brief, one section, two sources."""
+    return copy_project(FIXTURES / "minimal", tmp_path / "minimal")
+
+
+Cli = Callable[..., Result]
+
+
+@pytest.fixture
+def cli() -> Cli:
+    """Run the CLI in-process; ``cli("-C", path, "build")``."""
+    runner = CliRunner()
+
+    def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample brief, built once per test session through the CLI."""
+    project = copy_project(REPO, tmp_path_factory.mktemp("sample-built"))
+    result = CliRunner().invoke(main, ["-C", str(project), "build"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return project / "out" / f"{SAMPLE_BRIEF}.pdf"

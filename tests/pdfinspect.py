@@ -1,0 +1,170 @@
+"""Reading a produced PDF back, for assertions: text, links, outline, fonts, metadata."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+
+@dataclass(frozen=True)
+class InternalLink:
+    page: int  # 0-based page holding the link
+    rect: tuple[float, float, float, float]
+    target_page: int
+    target_top: float
+    text: str  # the text under the link rectangle
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    page: int
+    x: float
+    y: float
+    text: str
+
+
+class Pdf:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.data = path.read_bytes()  # read once: no file handle stays open
+        self.reader = PdfReader(io.BytesIO(self.data))
+        self._pieces: list[TextPiece] | None = None
+        self._plumber: pdfplumber.PDF | None = None
+
+    def __enter__(self) -> Pdf:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def pages(self) -> int:
+        return len(self.reader.pages)
+
+    def text(self) -> str:
+        return "\n".join(page.extract_text() or "" for page in self.reader.pages)
+
+    def page_text(self, index: int) -> str:
+        return self.reader.pages[index].extract_text() or ""
+
+    def pieces(self) -> list[TextPiece]:
+        """Text runs with their positions (baseline origin in PDF user space)."""
+        if self._pieces is None:
+            pieces: list[TextPiece] = []
+            for index, page in enumerate(self.reader.pages):
+                def visit(text, cm, tm, _font, _size, index=index):
+                    if text.strip():
+                        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                        pieces.append(TextPiece(index, x, y, text))
+                page.extract_text(visitor_text=visit)
+            self._pieces = pieces
+        return self._pieces
+
+    def page_index(self, ref: IndirectObject | DictionaryObject) -> int:
+        target = ref.get_object() if isinstance(ref, IndirectObject) else ref
+        for index, page in enumerate(self.reader.pages):
+            if page.get_object() == target or page.indirect_reference == ref:
+                return index
+        raise AssertionError(f"link target {ref!r} is not a page of this document")
+
+    def internal_links(self) -> list[InternalLink]:
+        links = []
+        for index, page in enumerate(self.reader.pages):
+            for annot in page.get("/Annots", []) or []:
+                annot = annot.get_object()
+                if annot.get("/Subtype") != "/Link" or "/Dest" not in annot:
+                    continue
+                dest = annot["/Dest"]
+                assert isinstance(dest, ArrayObject), dest
+                rect = tuple(float(v) for v in annot["/Rect"])
+                links.append(InternalLink(index, rect, self.page_index(dest[0]),
+                                          float(dest[3]), self.text_in(index, rect)))
+        return links
+
+    def uri_links(self) -> list[str]:
+        uris = []
+        for page in self.reader.pages:
+            for annot in page.get("/Annots", []) or []:
+                action = annot.get_object().get("/A")
+                if action is not None and action.get("/S") == "/URI":
+                    uris.append(str(action["/URI"]))
+        return uris
+
+    def text_in(self, page: int, rect: tuple[float, float, float, float]) -> str:
+        """The characters whose centres lie inside ``rect`` (PDF coordinates)."""
+        x0, y0, x1, y1 = rect
+        plumber_page = self.plumber.pages[page]
+        height = float(plumber_page.height)
+        chars = [
+            c["text"] for c in plumber_page.chars
+            if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+            and y0 <= height - (c["top"] + c["bottom"]) / 2 <= y1
+        ]
+        return "".join(chars).strip()
+
+    @property
+    def plumber(self) -> pdfplumber.PDF:
+        if self._plumber is None:
+            self._plumber = pdfplumber.open(io.BytesIO(self.data))
+        return self._plumber
+
+    def close(self) -> None:
+        if self._plumber is not None:
+            self._plumber.close()
+
+    def outline(self) -> list[tuple[int, str]]:
+        """``(level, title)`` for every bookmark, in order."""
+        result: list[tuple[int, str]] = []
+
+        def walk(items: list, level: int) -> None:
+            for item in items:
+                if isinstance(item, list):
+                    walk(item, level + 1)
+                else:
+                    result.append((level, str(item["/Title"])))
+
+        walk(self.reader.outline, 0)
+        return result
+
+    def fonts(self) -> dict[str, DictionaryObject]:
+        """Every font dictionary used by any page, by base font name."""
+        found: dict[str, DictionaryObject] = {}
+        for page in self.reader.pages:
+            resources = page.get("/Resources", {})
+            fonts = resources.get("/Font", {}) if resources else {}
+            for font in fonts.values():
+                font = font.get_object()
+                found[str(font["/BaseFont"])] = font
+        return found
+
+    def is_embedded(self, font: DictionaryObject) -> bool:
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is None and "/DescendantFonts" in font:
+            descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+        if descriptor is None:
+            return False
+        descriptor = descriptor.get_object()
+        return any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        info = self.reader.metadata or {}
+        return {str(k): str(v) for k, v in info.items()}
+
+    @property
+    def language(self) -> str | None:
+        lang = self.reader.trailer["/Root"].get("/Lang")
+        return str(lang) if lang is not None else None
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace and undo line-end hyphenation, for substring checks."""
+    text = re.sub(r"-\n(?=[a-z])", "", text)
+    return re.sub(r"\s+", " ", text)

@@ -1,0 +1,140 @@
+"""The CLI's contract: commands, exit codes, outputs, and what happens to files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import SAMPLE_BRIEF, Cli
+from pdfinspect import Pdf
+
+
+def test_build_writes_pdf_and_manifest(sample_project: Path, cli: Cli) -> None:
+    result = cli("-C", sample_project, "build")
+    assert result.exit_code == 0, result.output
+    pdf = sample_project / "out" / f"{SAMPLE_BRIEF}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert f"built out/{SAMPLE_BRIEF}.pdf (3 pages" in result.stdout
+    manifest = json.loads((sample_project / "out" / "manifest.json").read_text())
+    entry = manifest["briefs"][SAMPLE_BRIEF]
+    assert entry["output"] == f"out/{SAMPLE_BRIEF}.pdf"
+    assert entry["bytes"] == pdf.stat().st_size
+    assert entry["pages"] == Pdf(pdf).pages
+    assert entry["sources_cited"] == ["opportimes-alibaba", "renmin-2020"]
+    assert not list((sample_project / "out").glob(".*.tmp")), "temporary files left behind"
+
+
+def test_build_named_brief_into_output_dir(minimal_project: Path, tmp_path: Path,
+                                           cli: Cli) -> None:
+    out = tmp_path / "elsewhere"
+    result = cli("-C", minimal_project, "build", "mini", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert (out / "mini.pdf").is_file()
+    assert "1 page," in result.stdout
+
+
+def test_check_prints_ok_and_writes_nothing(minimal_project: Path, cli: Cli) -> None:
+    result = cli("-C", minimal_project, "check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "ok"
+    assert not (minimal_project / "out").exists()
+
+
+def test_list_shows_briefs_sections_and_sources(sample_project: Path, cli: Cli) -> None:
+    result = cli("-C", sample_project, "list")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == (f"{SAMPLE_BRIEF}: Alibaba on Poverty and Jobs  "
+                        f"[briefs/{SAMPLE_BRIEF}.yaml]")
+    assert [line.split()[-1] for line in lines if "section" in line] == [
+        "content/rural-vitalization.yaml", "content/healthcare.yaml",
+        "content/womens-support.yaml", "content/jobs.yaml"]
+    assert [line.split()[-1] for line in lines if line.strip().startswith("source")] == [
+        "opportimes-alibaba", "renmin-2020"]
+
+
+def test_unknown_brief_is_a_usage_error(minimal_project: Path, cli: Cli) -> None:
+    result = cli("-C", minimal_project, "build", "minu")
+    assert result.exit_code == 2
+    assert "no brief named 'minu' (did you mean 'mini'?)" in result.stderr
+
+
+def test_missing_project_folder_is_a_usage_error(tmp_path: Path, cli: Cli) -> None:
+    result = cli("-C", tmp_path / "nope", "check")
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_output_dir_may_not_be_an_input_folder(minimal_project: Path, cli: Cli) -> None:
+    result = cli("-C", minimal_project, "build", "-o", minimal_project / "content")
+    assert result.exit_code == 2
+    assert "may not be the input folder 'content/'" in result.stderr
+    assert not list((minimal_project / "content").glob("*.pdf"))
+
+
+def test_content_errors_exit_1_and_keep_the_previous_pdf(minimal_project: Path,
+                                                         cli: Cli) -> None:
+    assert cli("-C", minimal_project, "build").exit_code == 0
+    pdf = minimal_project / "out" / "mini.pdf"
+    good = pdf.read_bytes()
+    section = minimal_project / "content" / "intro.yaml"
+    section.write_text(section.read_text() + "  - paragraph: Broken [@nobody].\n")
+
+    result = cli("-C", minimal_project, "build")
+
+    assert result.exit_code == 1
+    assert "content/intro.yaml:16:25: error: unknown source 'nobody'" in result.stderr
+    assert result.stderr.splitlines()[-1] == "1 error"
+    assert pdf.read_bytes() == good
+    assert sorted(p.name for p in pdf.parent.iterdir()) == ["manifest.json", "mini.pdf"]
+
+
+def test_strict_turns_warnings_into_failure(minimal_project: Path, cli: Cli) -> None:
+    sources = minimal_project / "content" / "sources.yaml"
+    sources.write_text(sources.read_text() + "unused-1:\n  title: Never cited\n"
+                       "  publisher: Nobody\n")
+    relaxed = cli("-C", minimal_project, "check")
+    assert relaxed.exit_code == 0
+    assert "content/sources.yaml:18:1: warning: source 'unused-1' is never cited" \
+        in relaxed.stderr
+    strict = cli("-C", minimal_project, "check", "--strict")
+    assert strict.exit_code == 1
+    assert strict.stderr.splitlines()[-1] == "0 errors, 1 warning"
+
+
+def test_bad_source_date_epoch_is_a_usage_error(minimal_project: Path, cli: Cli) -> None:
+    for value in ("1.5", "abc", "99999999999999"):
+        result = cli("-C", minimal_project, "build", env={"SOURCE_DATE_EPOCH": value})
+        assert result.exit_code == 2, value
+        assert "SOURCE_DATE_EPOCH" in result.stderr
+    assert not (minimal_project / "out").exists()
+
+
+def test_source_date_epoch_sets_the_pdf_dates(minimal_project: Path, cli: Cli) -> None:
+    result = cli("-C", minimal_project, "build", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert result.exit_code == 0, result.output
+    meta = Pdf(minimal_project / "out" / "mini.pdf").metadata
+    assert meta["/CreationDate"].startswith("D:20231114221320")
+
+
+def test_same_input_gives_same_bytes_across_processes(minimal_project: Path,
+                                                      tmp_path: Path) -> None:
+    """Hash seeds, time zones, locales and working folders must not change a byte."""
+    outputs = []
+    for index, (seed, tz, lang) in enumerate([("1", "UTC", "C.UTF-8"),
+                                              ("4242", "Asia/Shanghai", "es_ES.UTF-8")]):
+        out = tmp_path / f"out{index}"
+        cwd = tmp_path / f"cwd{index}"
+        cwd.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": tz, "LANG": lang, "LC_ALL": lang}
+        env.pop("SOURCE_DATE_EPOCH", None)
+        subprocess.run(
+            [sys.executable, "-m", "briefsmith", "-C", str(minimal_project), "build",
+             "-o", str(out)],
+            cwd=cwd, env=env, check=True, capture_output=True,
+        )
+        outputs.append((out / "mini.pdf").read_bytes())
+    assert outputs[0] == outputs[1]

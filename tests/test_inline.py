@@ -1,0 +1,81 @@
+"""The inline syntax parser: exact results for the syntax, and totality for any input."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from briefsmith.inline import parse_citation_field, parse_rich_text
+from briefsmith.model import Citation, Emphasis, Link, Strong, Text
+
+
+def spans(text: str) -> tuple:
+    rich, problems = parse_rich_text(text)
+    assert problems == []
+    return rich.spans
+
+
+def test_bold_italic_and_links() -> None:
+    assert spans("a **b** *c* [d](https://x.org/p_(1))") == (
+        Text("a "), Strong((Text("b"),)), Text(" "), Emphasis((Text("c"),)), Text(" "),
+        Link((Text("d"),), "https://x.org/p_(1)"),
+    )
+
+
+def test_unmatched_markers_stay_literal() -> None:
+    assert spans("2 * 3 = 6 and **open") == (Text("2 * 3 = 6 and **open"),)
+    assert spans("[not a link] (x)") == (Text("[not a link] (x)"),)
+
+
+def test_escapes() -> None:
+    assert spans(r"\*not italic\* and \[@not-a-cite]") == (
+        Text("*not italic* and [@not-a-cite]"),)
+
+
+def test_citations_with_locators_and_suppressed_author() -> None:
+    (citation,) = [s for s in spans("x [@a; @b, pp. 3-5; -@c]") if isinstance(s, Citation)]
+    assert [(i.id, i.locator, i.suppress_author) for i in citation.items] == [
+        ("a", None, False), ("b", "pp. 3-5", False), ("c", None, True)]
+
+
+def test_citation_problems_have_offsets() -> None:
+    _rich, problems = parse_rich_text("x [@a; nope] and [@open")
+    assert problems == [
+        (7, "cannot read citation item 'nope'; write it as @source-id or @source-id, p. 12"),
+        (17, "unclosed citation: '[@' has no matching ']'"),
+    ]
+
+
+def test_citation_field_accepts_bare_ids() -> None:
+    citation, problems = parse_citation_field("renmin-2020, p. 3; @opportimes")
+    assert problems == []
+    assert citation is not None
+    assert [(i.id, i.locator) for i in citation.items] == [("renmin-2020", "p. 3"),
+                                                           ("opportimes", None)]
+
+
+def _plain(items: tuple) -> str:
+    out = []
+    for span in items:
+        if isinstance(span, Text):
+            out.append(span.text)
+        elif isinstance(span, Citation):
+            continue
+        else:
+            out.append(_plain(span.children))
+    return "".join(out)
+
+
+@given(st.text(max_size=300))
+def test_any_text_parses_without_exception(text: str) -> None:
+    _rich, problems = parse_rich_text(text)
+    for offset, message in problems:
+        assert 0 <= offset <= len(text)
+        assert message
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="*[]()\\@_`~"), max_size=200))
+def test_text_without_markup_characters_is_kept_verbatim(text: str) -> None:
+    rich, problems = parse_rich_text(text)
+    assert problems == []
+    assert _plain(rich.spans) == text

@@ -1,0 +1,108 @@
+"""The sample brief, built through the CLI and read back from the PDF itself."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from conftest import REPO
+from pdfinspect import Pdf, normalise
+
+SECTION_TITLES = ["Rural vitalization", "Healthcare", "Support for women", "Jobs"]
+
+
+def test_text_has_title_key_messages_and_every_section(sample_pdf: Path) -> None:
+    text = normalise(Pdf(sample_pdf).text())
+    assert "Alibaba on Poverty and Jobs" in text
+    assert "Key messages" in text
+    for number, title in enumerate(SECTION_TITLES, 1):
+        assert re.search(rf"\b{number}\s+{title}\b", text), title
+    assert "References" in text
+
+
+def test_chinese_name_is_extracted_as_text(sample_pdf: Path) -> None:
+    assert "魔豆妈妈" in Pdf(sample_pdf).text()
+
+
+def test_references_are_listed_in_order_of_first_citation(sample_pdf: Path) -> None:
+    pdf = Pdf(sample_pdf)
+    text = normalise(pdf.text())
+    references = text[text.rindex("References"):]
+    first = references.index("[1] Redacción Opportimes")
+    second = references.index("[2] Renmin University of China")
+    assert first < second
+    # The article is cited first (key messages), the report only later.
+    body = text[: text.rindex("References")]
+    assert body.index("[1]") < body.index("[1, 2]")
+    assert "[2]" not in body.replace("[1, 2]", "")
+
+
+def test_every_citation_links_to_its_reference_entry(sample_pdf: Path) -> None:
+    pdf = Pdf(sample_pdf)
+    links = pdf.internal_links()
+    assert len(links) >= 20
+    entries = {p.text.strip("[]"): p for p in pdf.pieces() if re.fullmatch(r"\[\d+\]", p.text)}
+    assert set(entries) == {"1", "2"}
+    for link in links:
+        assert link.text in entries, f"link over {link.text!r} on page {link.page + 1}"
+        entry = entries[link.text]
+        assert link.target_page == entry.page
+        # The destination is the top of the entry's first line.
+        assert entry.y <= link.target_top <= entry.y + 14, (link, entry)
+
+
+def test_outline_lists_the_sections(sample_pdf: Path) -> None:
+    outline = Pdf(sample_pdf).outline()
+    top = [title for level, title in outline if level == 0]
+    assert top == ["Key messages", *[f"{n} {t}" for n, t in enumerate(SECTION_TITLES, 1)],
+                   "References"]
+    assert (1, "Programmes on the ground") in outline
+
+
+def test_every_font_is_embedded_and_subset(sample_pdf: Path) -> None:
+    fonts = Pdf(sample_pdf).fonts()
+    assert fonts, "no fonts found"
+    pdf = Pdf(sample_pdf)
+    for name, font in fonts.items():
+        assert pdf.is_embedded(font), f"{name} is not embedded"
+        assert re.match(r"/[A-Z]{6}\+", name), f"{name} is not a subset"
+    assert any("WenQuanYi" in name for name in fonts), "the CJK fallback font is not used"
+
+
+def test_metadata(sample_pdf: Path) -> None:
+    pdf = Pdf(sample_pdf)
+    meta = pdf.metadata
+    assert meta["/Title"] == "Alibaba on Poverty and Jobs"
+    assert meta["/Author"] == "briefsmith sample project"
+    assert meta["/Subject"].startswith("Rural vitalization")
+    assert "Modou Mama" in meta["/Keywords"]
+    assert meta["/Creator"].startswith("briefsmith ")
+    assert meta["/CreationDate"].startswith("D:20261129")
+    assert pdf.language == "en"
+
+
+def test_page_numbers_and_running_header(sample_pdf: Path) -> None:
+    pdf = Pdf(sample_pdf)
+    for index in range(pdf.pages):
+        text = pdf.page_text(index)
+        assert f"{index + 1} / {pdf.pages}" in text
+        if index:
+            assert "Alibaba on Poverty and Jobs" in text.splitlines()[0] + text
+
+
+def test_every_fact_in_the_sample_cites_a_source() -> None:
+    """The sample's rule: every paragraph, list item, key figure and timeline entry cites."""
+    for path in sorted((REPO / "content").glob("*.yaml")):
+        if path.name == "sources.yaml":
+            continue
+        section = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for block in section["blocks"]:
+            (kind, body), = block.items()
+            if kind == "paragraph":
+                assert "[@" in body, (path.name, body)
+            elif kind == "list":
+                assert all("[@" in item for item in body), (path.name, body)
+            elif kind in ("key_figures", "timeline"):
+                assert all(item.get("cite") for item in body), (path.name, body)
