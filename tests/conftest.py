@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from briefsmith.cli import main
+
+# Machines here have two cores shared by parallel jobs: wall-clock deadlines only add noise.
+settings.register_profile("briefsmith", deadline=None)
+settings.load_profile("briefsmith")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
