@@ -58,7 +58,7 @@ def test_outline_lists_the_sections(sample_pdf: Path) -> None:
     top = [title for level, title in outline if level == 0]
     assert top == ["Key messages", *[f"{n} {t}" for n, t in enumerate(SECTION_TITLES, 1)],
                    "References"]
-    assert (1, "Programmes on the ground") in outline
+    assert (1, "1.1 Programmes on the ground") in outline
 
 
 def test_every_font_is_embedded_and_subset(sample_pdf: Path) -> None:

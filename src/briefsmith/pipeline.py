@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .assets import Assets, load_assets
 from .cite import build_bibliography
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
 from .fonts import FontChain, FontIndex, discover, font_dirs, resolve_chain
 from .i18n import labels_for
-from .model import Document, walk_citations
+from .model import Document, is_cross_reference, walk_citations, walk_files
 from .project import (
     BRIEFS_DIR,
     CONTENT_DIR,
@@ -128,6 +129,7 @@ class _Run:
     project: Project
     problems: Problems = field(default_factory=Problems)
     reader: ContentReader | None = None
+    assets: Assets = field(default_factory=Assets)
     _font_index: FontIndex | None = None
     _themes: dict[str, tuple[Theme | None, dict[str, FontChain] | None]] = field(
         default_factory=dict)
@@ -170,6 +172,7 @@ class _Prepared:
     theme: Theme | None
     chains: dict[str, FontChain] | None
     inputs: frozenset[str]
+    assets: Assets
 
 
 def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
@@ -187,11 +190,17 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
             continue
         theme_name = theme_override or doc.brief.theme
         theme, chains = run.theme(theme_name, doc.brief.at)
-        validate_document(doc, chains, run.problems)
+        files = list(walk_files(doc.sections))
+        if theme is not None and theme.logo is not None:
+            files.append((theme.logo, theme.at))
+        load_assets(run.project, files, run.problems, run.assets)
+        validate_document(doc, chains, run.problems, run.assets)
         inputs = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections)}
+        inputs.update(p for key, p in run.assets.paths.items()
+                      if key in {(f.folder, str(f)) for f, _ in files})
         if theme is not None:
             inputs.add(theme.path)
-        prepared.append(_Prepared(doc, theme, chains, frozenset(inputs)))
+        prepared.append(_Prepared(doc, theme, chains, frozenset(inputs), run.assets))
     unused_sources(sources, [p.doc for p in prepared], run.problems)
     return prepared, failed
 
@@ -240,7 +249,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         epoch = options.source_date_epoch
         if epoch is None:
             epoch = calendar.timegm(doc.brief.date.timetuple())
-        pdf = render_pdf(doc, bibliography, item.theme, item.chains, epoch=epoch,
+        pdf = render_pdf(doc, bibliography, item.theme, item.chains, item.assets, epoch=epoch,
                          creator=f"briefsmith {__version__}")
         target = output_dir / f"{doc.name}.pdf"
         write_atomic(target, pdf.data)
@@ -284,7 +293,7 @@ def list_project(project: Project) -> tuple[list[BriefListing], RunReport]:
             continue
         cited = []
         for item in walk_citations((doc.brief, doc.sections)):
-            if item.id not in cited:
+            if item.id not in cited and not is_cross_reference(item.id):
                 cited.append(item.id)
         listings.append(BriefListing(doc.name, doc.path, doc.brief.title,
                                      tuple(s.path for s in doc.sections), tuple(cited)))
