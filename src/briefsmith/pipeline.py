@@ -11,8 +11,10 @@ pipeline never prints and never exits: it returns a :class:`RunReport` and raise
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import hashlib
-from collections.abc import Sequence
+import string
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +22,8 @@ from . import __version__
 from .assets import Assets, load_assets
 from .cite import build_bibliography
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
-from .fonts import FontChain, FontIndex, discover, font_dirs, resolve_chain
-from .i18n import labels_for
+from .fonts import FontChain, FontIndex, discover, embeddable_chain, font_dirs, resolve_chain
+from .i18n import Labels, labels_for
 from .model import Document, is_cross_reference, walk_citations, walk_files
 from .project import (
     BRIEFS_DIR,
@@ -38,6 +40,9 @@ from .validate import unused_sources, validate_document, validate_sources
 from .write import ManifestEntry, update_manifest, write_atomic
 
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: PDF dates have four-digit years
+# Characters the renderer writes itself (numbers, bullets, quotes, leaders, spaces).
+_RENDERER_CHARACTERS = (string.printable.strip() + " \u00a0\u2002\u2003\u2009\u202f"
+                        "\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u00b7\u2026\u3000")
 
 
 class UsageError(Exception):
@@ -245,11 +250,14 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
             continue
         assert item.theme is not None and item.chains is not None
         doc = item.doc
-        bibliography = build_bibliography(doc, labels_for(doc.brief.language))
+        labels = labels_for(doc.brief.language)
+        bibliography = build_bibliography(doc, labels)
+        used = _characters(doc, labels, item.theme, item.assets)
+        chains = {role: embeddable_chain(chain, used) for role, chain in item.chains.items()}
         epoch = options.source_date_epoch
         if epoch is None:
             epoch = calendar.timegm(doc.brief.date.timetuple())
-        pdf = render_pdf(doc, bibliography, item.theme, item.chains, item.assets, epoch=epoch,
+        pdf = render_pdf(doc, bibliography, item.theme, chains, item.assets, epoch=epoch,
                          creator=f"briefsmith {__version__}")
         target = output_dir / f"{doc.name}.pdf"
         write_atomic(target, pdf.data)
@@ -264,6 +272,27 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     if entries:
         update_manifest(output_dir, entries)
     return RunReport(run.problems.sorted(), results, options.strict)
+
+
+def _characters(doc: Document, labels: Labels, theme: Theme, assets: Assets) -> set[str]:
+    """Every character the PDF may contain: fonts converted for a brief cover these."""
+    chars = set(_RENDERER_CHARACTERS)
+    for text in _strings((doc.brief, doc.sections, doc.sources, labels, theme.header,
+                          theme.footer, tuple(assets.tables.values()))):
+        chars.update(text)
+        chars.update(text.upper())  # the kicker is set in capitals
+    return chars
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _strings(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _strings(getattr(value, f.name))
 
 
 def _output_dir(project: Project, requested: Path | None) -> Path:

@@ -17,6 +17,7 @@ from reportlab.platypus import (
     ListFlowable,
     ListItem,
     Paragraph,
+    Spacer,
     Table,
 )
 
@@ -234,6 +235,7 @@ def table(block: TableBlock, ctx: RenderContext) -> list[Flowable]:
     assert rows is not None  # a missing or broken file blocked the build
     target = ctx.targets.of(block)
     assert target is not None
+    # The caption stays with the header and the first rows; the rest may run on.
     story: list[Flowable] = [caption_paragraph(block.caption, target, ctx, keep_with_next=True),
                              data_table(rows, ctx)]
     if block.note is not None:
@@ -263,7 +265,6 @@ def image(block: Image, ctx: RenderContext) -> list[Flowable]:
     assert picture is not None  # an unreadable image blocked the build
     target = ctx.targets.of(block)
     if target is None or block.caption is None:  # an uncaptioned picture, not a figure
-        picture.spaceBefore = ctx.theme.spacing.block / 2
-        picture.spaceAfter = ctx.theme.spacing.block
-        return [picture]
+        gap = ctx.theme.spacing.block / 2
+        return [Spacer(1, gap), picture, Spacer(1, gap * 2)]
     return figure_flowables(picture, block.caption, target, block.source, ctx)

@@ -27,7 +27,7 @@ def chart_drawing(block: Chart, ctx: RenderContext) -> Drawing:
     data, _problems = chart_data(block, ctx.assets)
     assert data is not None  # bad data was reported and blocked the build
     width = ctx.frame_width
-    height = min(width * 0.5, 78 * mm)
+    height = min(width * 0.44, 70 * mm)
     drawing = Drawing(width, height)
     if block.kind == "pie":
         _pie(drawing, data, ctx)
@@ -69,7 +69,7 @@ def _axes_chart(drawing: Drawing, block: Chart, data: ChartData, ctx: RenderCont
     values = [v for _name, series in data.series for v in series]
     widest_value = max(stringWidth(number(v), ctx.font_for("0"), size) for v in [*values, 0])
     left = widest_value + 3 * mm + (size * 1.6 if block.y_label else 0)
-    legend_height = size * 2.2 if len(data.series) > 1 else size * 0.6
+    legend_height = size * 2.6 if len(data.series) > 1 else size * 0.6
     plot_width = drawing.width - left - 2 * mm
     slot = plot_width / max(len(data.categories), 1)
     category_font = ctx.font_for(" ".join(data.categories))
@@ -77,7 +77,8 @@ def _axes_chart(drawing: Drawing, block: Chart, data: ChartData, ctx: RenderCont
     angle = 0 if widest_category <= slot - 1.5 * mm else 35
     label_depth = size * 1.8 if angle == 0 else widest_category * 0.6 + size
     bottom = label_depth + (size * 2 if block.x_label else 0)
-    plot_height = drawing.height - bottom - legend_height
+    bar_labels = block.kind == "bar" and len(values) <= 14
+    plot_height = drawing.height - bottom - legend_height - (size * 1.4 if bar_labels else 0)
 
     chart = VerticalBarChart() if block.kind == "bar" else HorizontalLineChart()
     chart.x, chart.y, chart.width, chart.height = left, bottom, plot_width, plot_height
@@ -115,7 +116,7 @@ def _axes_chart(drawing: Drawing, block: Chart, data: ChartData, ctx: RenderCont
             chart.bars[index].strokeColor = None
         chart.groupSpacing = slot * 0.28 if len(data.series) > 1 else slot * 0.38
         chart.barSpacing = 0.6
-        if len(values) <= 14:
+        if bar_labels:
             chart.barLabelFormat = number
             chart.barLabels.fontName = value_axis.labels.fontName
             chart.barLabels.fontSize = size * 0.92

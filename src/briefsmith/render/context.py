@@ -22,9 +22,10 @@ from .styles import Styles
 def tag(flowable: Flowable, role: str, **facts: object) -> Flowable:
     """Note a flowable's structural role ("H1", "P", "L", "Table", "Figure", "Caption",
     "Quote", "Note", "TOC"), plus facts such as ``alt``, for a tagged-PDF writer later."""
-    flowable.structure_role = role
+    # Through __dict__: graphics Drawings refuse attributes they do not know.
+    vars(flowable)["structure_role"] = role
     for name, value in facts.items():
-        setattr(flowable, f"structure_{name}", value)
+        vars(flowable)[f"structure_{name}"] = value
     return flowable
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from reportlab.platypus import Image as ImageFlowable
 
 from ..assets import ImageData
@@ -36,20 +36,20 @@ def caption_paragraph(caption: RichText, target: Target, ctx: RenderContext, *,
               f"{ctx.headings.rich(caption)}")
     para = AnchoredParagraph(markup, ctx.styles.caption,
                              anchor=target.anchor if target.kind == "table" else None)
-    para.keepWithNext = int(keep_with_next)
+    if keep_with_next:
+        para.keepWithNext = 1
     return tag(para, "Caption")
 
 
 def figure_flowables(drawing: Flowable, caption: RichText, target: Target,
                      source: Citation | None, ctx: RenderContext) -> list[Flowable]:
     """Anchor, drawing, caption and source line, kept on one page."""
-    parts: list[Flowable] = [Anchor(target.anchor), drawing,
-                             caption_paragraph(caption, target, ctx)]
+    parts: list[Flowable] = [Spacer(1, ctx.theme.spacing.block / 2), Anchor(target.anchor),
+                             drawing, caption_paragraph(caption, target, ctx)]
     if source is not None:
         parts.append(Paragraph(ctx.source_line(source), ctx.styles.source_line))
     else:
         parts[-1].spaceAfter = ctx.theme.spacing.block
-    drawing.spaceBefore = ctx.theme.spacing.block / 2
     return [KeepTogether(parts)]
 
 

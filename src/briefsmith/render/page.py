@@ -31,6 +31,7 @@ from reportlab.platypus import (
 )
 
 from ..theme import RunningText, Theme
+from .keep import KeepWithNext
 from .markup import MarkupWriter
 from .styles import Styles
 
@@ -107,6 +108,7 @@ class BriefDocTemplate(BaseDocTemplate):
             keywords=metadata.keywords, creator=metadata.creator, lang=metadata.language,
             invariant=1, displayDocTitle=1, pageCompression=1,
             initialFontName=styles.body.fontName, initialFontSize=styles.body.fontSize,
+            keepTogetherClass=KeepWithNext,
         )
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
