@@ -154,7 +154,8 @@ def timeline(block: Timeline, ctx: RenderContext) -> list[Flowable]:
     """Dates on the left, events on the right of a vertical accent rule."""
     style = ctx.styles.timeline_date
     dates = [ctx.labels.date(entry.date) for entry in block.entries]
-    widest = max(stringWidth(d, style.fontName, style.fontSize) for d in dates)
+    widest = max(stringWidth(d, ctx.font_for(d, "headings", "bold"), style.fontSize)
+                 for d in dates)
     date_width = min(max(widest + 4 * mm + 1, 16 * mm), 45 * mm)
     rows = []
     for entry, date in zip(block.entries, dates, strict=True):
