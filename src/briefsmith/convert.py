@@ -276,7 +276,7 @@ def _rich_text(conv: Converter, node: Scalar, context: str) -> Any:
     rich, problems = parse_rich_text(text, locate)
     for index, message in problems:
         conv.problems.error(locate(index), f"{_prefix(context)}{message}")
-    return dataclasses.replace(rich, at=node.location)
+    return dataclasses.replace(rich, at=node.location, find=node.locate)
 
 
 def _citation(conv: Converter, node: Scalar, context: str) -> Any:

@@ -49,7 +49,7 @@ SYSTEM_FONT_DIRS = (
     "C:/Windows/Fonts",
 )
 _CACHE_VERSION = 1
-_TRUETYPE_VERSION = 1  # bump when the conversion changes, to rebuild cached fonts
+_TRUETYPE_VERSION = 2  # bump when the conversion changes, to rebuild cached fonts
 # Largest distance (in font units, usually 1/1000 or 1/2048 em) between a converted
 # quadratic outline and the original cubic one: far below what any printer resolves.
 _CU2QU_MAX_ERROR = 1.0
@@ -370,14 +370,18 @@ def truetype_face(face: FontFace, wanted: frozenset[int]) -> FontFace:
         [_TRUETYPE_VERSION, face.path, face.index, stat.st_size, stat.st_mtime_ns, covered],
     ).encode()).hexdigest()[:16]
     target = _truetype_cache_dir() / f"{face.key}-{digest}.ttf"
+    # Each cut gets its own PostScript name: ReportLab keeps one face per name, so two
+    # cuts of one font sharing a name would mix up their glyphs (empty boxes).
+    postscript_name = f"{face.postscript_name}-{digest[:6]}"
     if not target.is_file():
-        data = _convert_to_truetype(source, face.index, covered)
+        data = _convert_to_truetype(source, face.index, covered, postscript_name)
         _write_atomic(target, data)
     return replace(face, path=str(target), index=0, outlines="truetype",
-                   postscript_name=f"{face.postscript_name}-tt{digest[:6]}")
+                   postscript_name=postscript_name)
 
 
-def _convert_to_truetype(path: Path, index: int, unicodes: Sequence[int]) -> bytes:
+def _convert_to_truetype(path: Path, index: int, unicodes: Sequence[int],
+                         postscript_name: str) -> bytes:
     font = TTFont(str(path), fontNumber=index, lazy=False, recalcTimestamp=False)
     options = Options()
     options.layout_features = []  # ReportLab does no shaping: GSUB/GPOS would be dead weight
@@ -397,6 +401,9 @@ def _convert_to_truetype(path: Path, index: int, unicodes: Sequence[int]) -> byt
     finally:
         quiet.setLevel(level)
     _cff_to_glyf(font)
+    for record in font["name"].names:
+        if record.nameID == 6:
+            record.string = postscript_name
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()

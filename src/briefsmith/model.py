@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -197,6 +197,13 @@ class RichText:
 
     spans: tuple[Inline, ...]
     at: Location = located()
+    # Where a piece of the text was written (exact line and column), for messages about
+    # single characters; filled in by the converter, never compared.
+    find: Callable[[str], Location] | None = field(
+        default=None, compare=False, repr=False, kw_only=True, metadata={"yaml": False})
+
+    def locate(self, needle: str) -> Location:
+        return self.find(needle) if self.find is not None else self.at
 
     def plain(self) -> str:
         """The text a reader sees, without markup and without citation markers."""

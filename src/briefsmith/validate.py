@@ -212,17 +212,19 @@ def _check_glyphs(doc: Document, cited: set[str], chains: dict[str, FontChain],
     for text, role, where in _texts((doc.brief, doc.sections, tuple(sources))):
         chain = coverage.get(role) or coverage["body"]
         for char in uncovered(text, chain):
-            if (char, where) in reported:
+            place = where.locate(char) if isinstance(where, RichText) else where
+            if (char, place) in reported:
                 continue
-            reported.add((char, where))
+            reported.add((char, place))
             families = ", ".join(chains[role].families) if role in chains else "body fonts"
-            problems.error(where, f"character {describe_char(char)} has no glyph in any "
+            problems.error(place, f"character {describe_char(char)} has no glyph in any "
                                   f"{role} font ({families}); add a font that covers it to "
                                   f"fonts.{role} in the theme")
 
 
-def _texts(value: object) -> Iterator[tuple[str, str, Location]]:
-    """``(text, font role, location)`` for every piece of user text that gets printed."""
+def _texts(value: object) -> Iterator[tuple[str, str, Location | RichText]]:
+    """``(text, font role, where)`` for every piece of user text that gets printed; ``where``
+    is the rich text itself when it can say exactly where each character was written."""
     for record in walk_records(value):
         if isinstance(record, RichText):
             continue
@@ -236,11 +238,12 @@ def _texts(value: object) -> Iterator[tuple[str, str, Location]]:
             yield from _field_texts(val, role, where)
 
 
-def _field_texts(value: object, role: str, where: Location) -> Iterator[tuple[str, str, Location]]:
+def _field_texts(value: object, role: str,
+                 where: Location) -> Iterator[tuple[str, str, Location | RichText]]:
     if isinstance(value, str):
         yield value, role, where
     elif isinstance(value, RichText):
-        yield from ((t, role, value.at) for t in _rich_strings(value.spans))
+        yield from ((t, role, value) for t in _rich_strings(value.spans))
     elif isinstance(value, tuple):
         for item in value:
             if isinstance(item, str | RichText):

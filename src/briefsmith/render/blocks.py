@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -91,7 +90,8 @@ def bullet_list(block: BulletList, ctx: RenderContext) -> list[Flowable]:
         bulletType="1" if block.ordered else "bullet",
         start=None if block.ordered else "\u2022",
         bulletColor=ctx.colour("accent"),
-        bulletFontName=ctx.styles.h2.fontName if block.ordered else style.fontName,
+        bulletFontName=(ctx.styles.h2.fontName if block.ordered
+                        else ctx.font_for("\u2022", "body")),
         bulletFontSize=style.fontSize * (0.9 if block.ordered else 1.0),
         leftIndent=5 * mm,
         bulletDedent=4 * mm if block.ordered else 3.2 * mm,
@@ -154,8 +154,7 @@ def timeline(block: Timeline, ctx: RenderContext) -> list[Flowable]:
     """Dates on the left, events on the right of a vertical accent rule."""
     style = ctx.styles.timeline_date
     dates = [ctx.labels.date(entry.date) for entry in block.entries]
-    widest = max(stringWidth(d, ctx.font_for(d, "headings", "bold"), style.fontSize)
-                 for d in dates)
+    widest = max(ctx.text_width(d, style.fontSize, "headings", "bold") for d in dates)
     date_width = min(max(widest + 4 * mm + 1, 16 * mm), 45 * mm)
     rows = []
     for entry, date in zip(block.entries, dates, strict=True):
@@ -262,7 +261,8 @@ def chart(block: Chart, ctx: RenderContext) -> list[Flowable]:
 @renders(Image)
 def image(block: Image, ctx: RenderContext) -> list[Flowable]:
     picture = image_flowable(ctx.assets.image(block.file), ctx.frame_width * block.width,
-                             ctx.frame_height * 0.6, alt=block.alt)
+                             ctx.frame_height * 0.6, alt=block.alt,
+                             font=ctx.styles.body.fontName)
     assert picture is not None  # an unreadable image blocked the build
     target = ctx.targets.of(block)
     if target is None or block.caption is None:  # an uncaptioned picture, not a figure

@@ -29,6 +29,9 @@ def chart_drawing(block: Chart, ctx: RenderContext) -> Drawing:
     width = ctx.frame_width
     height = min(width * 0.44, 70 * mm)
     drawing = Drawing(width, height)
+    # The graphics state starts in this font instead of the unembedded standard Helvetica.
+    drawing.initialFontName = ctx.font_for("0")
+    drawing.initialFontSize = _font_size(ctx)
     if block.kind == "pie":
         _pie(drawing, data, ctx)
     else:

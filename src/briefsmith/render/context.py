@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, TableStyle
 
 from ..assets import Assets
@@ -62,6 +63,14 @@ class RenderContext:
                 counts[font] += len(run)
         best = max(range(len(counts)), key=lambda i: (counts[i], -i)) if runs else 0
         return chain.styles[best][style]
+
+    def text_width(self, text: str, size: float, role: str = "headings",
+                   style: str = "regular") -> float:
+        """The width of ``text`` as set with per-glyph fallback along the role's chain."""
+        writer = {"figures": self.figures, "headings": self.headings, "body": self.body}[role]
+        chain = writer.chain
+        return sum(stringWidth(run, chain.styles[max(font, 0)][style], size)
+                   for run, font in split_runs(text, chain.coverage))
 
     def source_line(self, citation: Citation | None) -> str:
         """"Source: Renmin University of China (2020) [2]" as paragraph markup."""

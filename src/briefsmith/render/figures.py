@@ -54,8 +54,12 @@ def figure_flowables(drawing: Flowable, caption: RichText, target: Target,
 
 
 def image_flowable(image: ImageData | None, max_width: float, max_height: float, *,
-                   alt: str, align: str = "CENTER") -> Flowable | None:
-    """A PNG, JPEG or SVG scaled to fit, keeping its proportions."""
+                   alt: str, font: str, align: str = "CENTER") -> Flowable | None:
+    """A PNG, JPEG or SVG scaled to fit, keeping its proportions.
+
+    ``font`` is the drawing's initial font: without it ReportLab's graphics state starts in
+    the standard Helvetica, which would then be named (unembedded) in the PDF.
+    """
     if image is None:
         return None
     if image.kind == "svg":
@@ -69,6 +73,7 @@ def image_flowable(image: ImageData | None, max_width: float, max_height: float,
         drawing.width *= scale
         drawing.height *= scale
         drawing.hAlign = align
+        drawing.initialFontName = font
         return tag(drawing, "Figure", alt=alt)
     width, height = ImageReader(io.BytesIO(image.data)).getSize()
     scale = min(max_width / width, max_height / height)

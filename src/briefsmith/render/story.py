@@ -100,7 +100,8 @@ def title_block(brief: Brief, ctx: RenderContext) -> list[Flowable]:
     story: list[Flowable] = []
     if ctx.theme.logo is not None:
         logo = image_flowable(ctx.assets.image(ctx.theme.logo), ctx.frame_width,
-                              ctx.theme.logo_height, alt="logo", align="LEFT")
+                              ctx.theme.logo_height, alt="logo", font=ctx.styles.body.fontName,
+                              align="LEFT")
         if logo is not None:
             story += [logo, Spacer(1, 3 * mm)]
     story += [
@@ -124,7 +125,8 @@ def cover(brief: Brief, ctx: RenderContext) -> list[Flowable]:
     story: list[Flowable] = []
     if ctx.theme.logo is not None:
         logo = image_flowable(ctx.assets.image(ctx.theme.logo), ctx.frame_width,
-                              ctx.theme.logo_height * 1.3, alt="logo", align="LEFT")
+                              ctx.theme.logo_height * 1.3, alt="logo",
+                              font=ctx.styles.body.fontName, align="LEFT")
         if logo is not None:
             story.append(logo)
     story += [
@@ -171,7 +173,8 @@ def key_messages(brief: Brief, ctx: RenderContext) -> list[Flowable]:
     inner: list[Flowable] = [
         Paragraph(ctx.headings.text(ctx.labels.key_messages), s.box_heading),
         tag(ListFlowable(items, bulletType="bullet", start="\u2022",
-                         bulletColor=ctx.colour("accent"), bulletFontName=s.box_item.fontName,
+                         bulletColor=ctx.colour("accent"),
+                         bulletFontName=ctx.font_for("\u2022", "body"),
                          bulletFontSize=s.box_item.fontSize, leftIndent=4.5 * mm,
                          bulletDedent=4 * mm), "L"),
     ]
