@@ -46,6 +46,8 @@ def test_every_citation_links_to_its_reference_entry(sample_pdf: Path) -> None:
     entries = {p.text.strip("[]"): p for p in pdf.pieces() if re.fullmatch(r"\[\d+\]", p.text)}
     assert set(entries) == {"1", "2"}
     for link in links:
+        if re.fullmatch(r"(Figure|Table) \d+", link.text):
+            continue  # cross-references, checked below
         assert link.text in entries, f"link over {link.text!r} on page {link.page + 1}"
         entry = entries[link.text]
         assert link.target_page == entry.page
@@ -106,3 +108,20 @@ def test_every_fact_in_the_sample_cites_a_source() -> None:
                 assert all("[@" in item for item in body), (path.name, body)
             elif kind in ("key_figures", "timeline"):
                 assert all(item.get("cite") for item in body), (path.name, body)
+            elif kind in ("table", "chart"):
+                assert body.get("source"), (path.name, body)
+            else:
+                assert kind == "heading", f"{path.name}: check that {kind} blocks cite"
+
+
+def test_cross_references_link_to_the_chart_and_the_table(sample_pdf: Path) -> None:
+    pdf = Pdf(sample_pdf)
+    text = normalise(pdf.text())
+    assert "Figure 1: Job opportunities in China linked to Alibaba's ecosystem" in text
+    assert "Table 1: Alibaba's programmes against poverty" in text
+    links = {link.text: link for link in pdf.internal_links()
+             if link.text in ("Figure 1", "Table 1")}
+    assert set(links) == {"Figure 1", "Table 1"}
+    for label, link in links.items():
+        target = pdf.page_text(link.target_page)
+        assert f"{label}:" in normalise(target), label

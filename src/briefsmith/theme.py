@@ -178,6 +178,7 @@ class Theme:
     logo: StyleImageFile | None = spec(default=None, doc="an image in styles/ (PNG, JPEG or "
                                        "SVG) printed on the title page")
     logo_height: Length = spec(doc="the logo's height on the title page")
+    chart_height: Length = spec(doc="the height of charts (at most half the text width)")
     extends: str | None = spec(default=None, doc="the theme this one builds on")
     name: str = spec(default="", yaml=False)
     path: str = spec(default="", yaml=False)

@@ -7,6 +7,7 @@ way (``1,234`` or ``1.234``) and a legend whenever there is more than one series
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -27,7 +28,7 @@ def chart_drawing(block: Chart, ctx: RenderContext) -> Drawing:
     data, _problems = chart_data(block, ctx.assets)
     assert data is not None  # bad data was reported and blocked the build
     width = ctx.frame_width
-    height = min(width * 0.44, 70 * mm)
+    height = min(width * 0.5, ctx.theme.chart_height)
     drawing = Drawing(width, height)
     # The graphics state starts in this font instead of the unembedded standard Helvetica.
     drawing.initialFontName = ctx.font_for("0")
@@ -102,7 +103,8 @@ def _axes_chart(drawing: Drawing, block: Chart, data: ChartData, ctx: RenderCont
         axis.labels.boxAnchor = "n"
         axis.labels.dy = -3
     value_axis = chart.valueAxis
-    value_axis.valueMin = min(0.0, *values)
+    low, high, step = nice_scale(min(0.0, *values), max(0.0, *values))
+    value_axis.valueMin, value_axis.valueMax, value_axis.valueStep = low, high, step
     value_axis.labelTextFormat = number
     value_axis.labels.fontName = ctx.font_for("0")
     value_axis.labels.fontSize = size
@@ -117,8 +119,14 @@ def _axes_chart(drawing: Drawing, block: Chart, data: ChartData, ctx: RenderCont
         for index in range(len(data.series)):
             chart.bars[index].fillColor = ctx.palette(index)
             chart.bars[index].strokeColor = None
-        chart.groupSpacing = slot * 0.28 if len(data.series) > 1 else slot * 0.38
-        chart.barSpacing = 0.6
+        # Bar widths and gaps are relative weights: a group fills at most 70 % of its slot
+        # and a bar is at most 16 mm wide, so two categories do not make two slabs.
+        count = len(data.series)
+        group = min(slot * 0.7, count * 16 * mm + (count - 1) * 1.5)
+        chart.barWidth = 10
+        chart.barSpacing = 1.5 if count > 1 else 0
+        chart.groupSpacing = (chart.barWidth * count + chart.barSpacing * (count - 1)) \
+            * (slot - group) / group
         if bar_labels:
             chart.barLabelFormat = number
             chart.barLabels.fontName = value_axis.labels.fontName
@@ -145,6 +153,18 @@ def _axes_chart(drawing: Drawing, block: Chart, data: ChartData, ctx: RenderCont
     if len(data.series) > 1:
         _legend(drawing, [name for name, _ in data.series], ctx, x=left,
                 y=drawing.height - size * 1.1)
+
+
+def nice_scale(low: float, high: float, ticks: int = 5) -> tuple[float, float, float]:
+    """An axis from ``low`` to ``high`` in round steps (1, 2, 2.5 or 5 times a power of ten),
+    with the top a step above the largest value when it would touch the frame."""
+    span = (high - low) or abs(high) or 1.0
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    top = math.ceil(high / step) * step
+    bottom = math.floor(low / step) * step
+    return bottom, top if top > bottom else bottom + step, step
 
 
 def _pie(drawing: Drawing, data: ChartData, ctx: RenderContext) -> None:

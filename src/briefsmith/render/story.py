@@ -204,7 +204,7 @@ def section_flowables(section: Section, ctx: RenderContext) -> list[Flowable]:
     markup, outline = section_title_markup(section.title, target.number, ctx)
     story: list[Flowable] = [
         # A heading starts a page rather than end one with too little room below it.
-        CondPageBreak(ctx.styles.h1.fontSize * 6),
+        CondPageBreak(ctx.styles.h1.fontSize * 4),
         heading_paragraph(markup, ctx.styles.h1, anchor=target.anchor, outline_title=outline,
                           level=0, section_title=section.title),
     ]
@@ -220,7 +220,7 @@ def section_flowables(section: Section, ctx: RenderContext) -> list[Flowable]:
 def references(ctx: RenderContext) -> list[Flowable]:
     label = ctx.labels.references
     story: list[Flowable] = [
-        CondPageBreak(ctx.styles.h1.fontSize * 6),
+        CondPageBreak(ctx.styles.h1.fontSize * 4),
         heading_paragraph(ctx.headings.text(label), ctx.styles.h1, anchor="references",
                           outline_title=label, level=0, section_title=label),
     ]
