@@ -22,6 +22,7 @@ from .model import (
     CROSS_REFERENCE_KINDS,
     Chart,
     Citation,
+    CiteItem,
     Document,
     Emphasis,
     Image,
@@ -30,6 +31,7 @@ from .model import (
     Source,
     Strong,
     Table,
+    Text,
     is_cross_reference,
     walk_citations,
     walk_records,
@@ -226,8 +228,8 @@ def _texts(value: object) -> Iterator[tuple[str, str, Location | RichText]]:
     """``(text, font role, where)`` for every piece of user text that gets printed; ``where``
     is the rich text itself when it can say exactly where each character was written."""
     for record in walk_records(value):
-        if isinstance(record, RichText):
-            continue
+        if isinstance(record, RichText | Text | Strong | Emphasis | Link | Citation | CiteItem):
+            continue  # inline pieces: their text is read through the rich text that holds them
         where = getattr(record, "at", None) or Location("")
         roles = {f.name: f.metadata.get("role", "body") for f in dataclasses.fields(record)}
         for info in fields_of(type(record)):
