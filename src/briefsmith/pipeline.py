@@ -18,10 +18,11 @@ from pathlib import Path
 
 from . import __version__
 from .cite import build_bibliography
+from .csl import style_path
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
 from .fonts import FontChain, FontIndex, discover, font_dirs, resolve_chain
 from .i18n import labels_for
-from .model import Document, walk_citations
+from .model import Document, walk_source_citations
 from .project import (
     BRIEFS_DIR,
     CONTENT_DIR,
@@ -187,8 +188,13 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
             continue
         theme_name = theme_override or doc.brief.theme
         theme, chains = run.theme(theme_name, doc.brief.at)
-        validate_document(doc, chains, run.problems)
-        inputs = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections)}
+        validate_document(doc, chains, run.problems, run.project)
+        inputs = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections),
+                  *doc.bibliography_files}
+        style_file = style_path(doc.brief.citations.style, run.project) \
+            if doc.brief.citations.style.endswith(".csl") else None
+        if isinstance(style_file, Path):
+            inputs.add(run.project.relative(style_file))
         if theme is not None:
             inputs.add(theme.path)
         prepared.append(_Prepared(doc, theme, chains, frozenset(inputs)))
@@ -236,7 +242,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
             continue
         assert item.theme is not None and item.chains is not None
         doc = item.doc
-        bibliography = build_bibliography(doc, labels_for(doc.brief.language))
+        bibliography = build_bibliography(doc, labels_for(doc.brief.language), project)
         epoch = options.source_date_epoch
         if epoch is None:
             epoch = calendar.timegm(doc.brief.date.timetuple())
@@ -245,7 +251,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         target = output_dir / f"{doc.name}.pdf"
         write_atomic(target, pdf.data)
         digest = hashlib.sha256(pdf.data).hexdigest()
-        cited = tuple(ref.source.id for ref in bibliography.references)
+        cited = tuple(source.id for source in bibliography.references)
         results.append(BriefResult(doc.name, target, pdf.pages, len(pdf.data), digest, cited))
         warnings = sum(1 for p in run.problems
                        if p.severity is Severity.WARNING and p.location
@@ -283,7 +289,7 @@ def list_project(project: Project) -> tuple[list[BriefListing], RunReport]:
             listings.append(BriefListing(path.stem, project.relative(path), None, (), ()))
             continue
         cited = []
-        for item in walk_citations((doc.brief, doc.sections)):
+        for item in walk_source_citations((doc.brief, doc.sections)):
             if item.id not in cited:
                 cited.append(item.id)
         listings.append(BriefListing(doc.name, doc.path, doc.brief.title,
