@@ -87,19 +87,27 @@ class SourceUse:
 
 
 def source_usage(docs: Iterable[Document]) -> list[SourceUse]:
-    """Every source known to the briefs, in first-seen order, with the places citing it."""
+    """Every source known to the briefs, in first-seen order, with the places citing it.
+
+    A section shared by two briefs is one place, not two.
+    """
     sources: dict[str, Source] = {}
-    places: dict[str, list[CiteItem]] = {}
+    places: dict[str, dict[Location, CiteItem]] = {}
     briefs: dict[str, list[str]] = {}
     for doc in docs:
         for source in doc.sources:
             sources.setdefault(source.id, source)
-            places.setdefault(source.id, [])
+            places.setdefault(source.id, {})
             briefs.setdefault(source.id, [])
         for item in walk_source_citations((doc.brief, doc.sections)):
             if item.id in places:
-                places[item.id].append(item)
+                places[item.id].setdefault(item.at, item)
                 if doc.name not in briefs[item.id]:
                     briefs[item.id].append(doc.name)
-    return [SourceUse(source, tuple(places[sid]), tuple(briefs[sid]))
+    return [SourceUse(source, tuple(places[sid].values()), tuple(briefs[sid]))
             for sid, source in sources.items()]
+
+
+def source_usage_of(sources: Iterable[Source]) -> list[SourceUse]:
+    """The registry alone, when no brief could be read: every source unused."""
+    return [SourceUse(source, (), ()) for source in sources]

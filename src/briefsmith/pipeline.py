@@ -11,6 +11,7 @@ pipeline never prints and never exits: it returns a :class:`RunReport` and raise
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from . import __version__
 from .cite import build_bibliography
 from .csl import style_path
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
+from .evidence import SourceUse, source_usage, source_usage_of
 from .fonts import FontChain, FontIndex, discover, font_dirs, resolve_chain
 from .i18n import labels_for
 from .model import Document, walk_source_citations
@@ -295,3 +297,54 @@ def list_project(project: Project) -> tuple[list[BriefListing], RunReport]:
         listings.append(BriefListing(doc.name, doc.path, doc.brief.title,
                                      tuple(s.path for s in doc.sections), tuple(cited)))
     return listings, RunReport(run.problems.sorted(), [])
+
+
+@dataclass(frozen=True)
+class SourcesReport:
+    """``briefsmith sources``: how each source is used, and which are unused or stale."""
+
+    uses: list[SourceUse]
+    as_of: dt.date
+    max_age: int | None
+    report: RunReport
+
+    @property
+    def unused(self) -> list[SourceUse]:
+        return [u for u in self.uses if not u.count]
+
+    @property
+    def stale(self) -> list[SourceUse]:
+        if self.max_age is None:
+            return []
+        return [u for u in self.uses if (age := u.age_days(self.as_of)) is not None
+                and age > self.max_age]
+
+
+def source_report(project: Project, names: Sequence[str], *, max_age: int | None = None,
+            as_of: dt.date | None = None, strict: bool = False) -> SourcesReport:
+    """Every source the briefs can cite, where each is cited, and which are unused or stale.
+
+    Staleness is measured from ``as_of`` (default: today, or ``SOURCE_DATE_EPOCH``'s day),
+    so a scheduled build can fail when evidence has not been re-read for ``max_age`` days.
+    """
+    if max_age is not None and max_age < 0:
+        raise UsageError("--max-age must be zero or more days")
+    run = _Run(project)
+    assert run.reader is not None
+    registry = run.reader.sources()
+    validate_sources(registry, run.problems)
+    docs = [doc for path in select_briefs(project, names)
+            if (doc := run.reader.brief(path)) is not None]
+    unused_sources(registry, docs, run.problems)
+    uses = source_usage(docs) if docs else source_usage_of(registry)
+    today = as_of or dt.date.today()
+    result = SourcesReport(uses, today, max_age, RunReport([], [], strict))
+    for use in result.stale:
+        accessed = use.source.accessed
+        assert accessed is not None
+        run.problems.error(use.source.at, f"{use.source.id}: last accessed {accessed.iso()}, "
+                                          f"{use.age_days(today)} days before "
+                                          f"{today.isoformat()} (more than --max-age "
+                                          f"{max_age})")
+    result.report.problems.extend(run.problems.sorted())
+    return result

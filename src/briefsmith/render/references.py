@@ -65,6 +65,7 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
     header = [Paragraph(ctx.headings.text(text), s.evidence_header)
               for text in (labels.figure, labels.section, labels.source, labels.locator)]
     rows: list[list] = [header]
+    spans: list[tuple] = []
     for number, section in enumerate(doc.sections, 1):
         for block in section.blocks:
             if not isinstance(block, KeyFigures):
@@ -74,35 +75,42 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
                 value = ctx.figures.text(figure.value)
                 if anchor:
                     value = ctx.figures.link("#" + anchor, value)
-                label = ctx.body.rich(figure.label)
-                sources, locators = [], []
+                first = len(rows)
+                figure_cell = Paragraph(f"<b>{value}</b> {ctx.body.rich(figure.label)}",
+                                        s.evidence_cell)
+                section_cell = Paragraph(ctx.headings.link(
+                    f"#sec-{number}", ctx.headings.text(section.title)), s.evidence_cell)
                 for item in figure.cite.items:
                     source = doc.source(item.id)
                     if source is None:
                         continue
                     marker = ctx.body.pieces(ctx.bibliography.marker(
-                        figure.cite, define=False, only=item))
-                    sources.append(f"{ctx.body.text(source.title)}{marker}")
-                    locators.append(ctx.body.text(item.locator or "\u2014"))
-                rows.append([
-                    Paragraph(f"<b>{value}</b> {label}", s.evidence_cell),
-                    Paragraph(ctx.headings.link(f"#sec-{number}",
-                                                ctx.headings.text(section.title)), s.evidence_cell),
-                    Paragraph("<br/>".join(sources), s.evidence_cell),
-                    Paragraph("<br/>".join(locators), s.evidence_cell),
-                ])
+                        figure.cite, define=False, only=item)).lstrip("\u00a0")
+                    rows.append([
+                        figure_cell if len(rows) == first else "",
+                        section_cell if len(rows) == first else "",
+                        Paragraph(f"{marker} {ctx.body.text(source.title)}", s.evidence_cell),
+                        Paragraph(ctx.body.text(item.locator or "\u2014"), s.evidence_cell),
+                    ])
+                if len(rows) - first > 1:
+                    spans += [("SPAN", (0, first), (0, len(rows) - 1)),
+                              ("SPAN", (1, first), (1, len(rows) - 1)),
+                              ("LINEBELOW", (2, first), (-1, len(rows) - 2), 0.3,
+                               ctx.colour("tint"))]
+                spans.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), 0.3,
+                              ctx.colour("rule")))
     if len(rows) == 1:
         return []
     width = ctx.frame_width
-    table = Table(rows, colWidths=[width * 0.38, width * 0.17, width * 0.30, width * 0.15],
+    table = Table(rows, colWidths=[width * 0.36, width * 0.16, width * 0.32, width * 0.16],
                   repeatRows=1, hAlign="LEFT", style=ctx.table_style([
                       ("VALIGN", (0, 0), (-1, -1), "TOP"),
                       ("LINEBELOW", (0, 0), (-1, 0), 0.8, ctx.colour("primary")),
-                      ("LINEBELOW", (0, 1), (-1, -1), 0.3, ctx.colour("rule")),
                       ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * mm),
                       ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * mm),
                       ("TOPPADDING", (0, 0), (-1, -1), 1.2 * mm),
                       ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
+                      *spans,
                   ]))
     return [HeadingParagraph(ctx.headings.text(labels.evidence), s.h1, anchor="evidence",
                              outline_title=labels.evidence, level=0,
