@@ -135,7 +135,7 @@ def check_style(name: str, project: Project | None) -> str | None:
     if isinstance(path, str):
         return path
     try:
-        info = _style_info(str(path))
+        info = style_info(path)
     except ValueError as exc:
         return str(exc)
     if info.note:
@@ -150,8 +150,14 @@ class _StyleInfo:
     numeric: bool
 
 
+def style_info(path: Path) -> _StyleInfo:
+    """What the style is (numeric? footnotes?), read once per version of the file."""
+    stat = path.stat()
+    return _style_info(str(path), stat.st_mtime_ns, stat.st_size)
+
+
 @cache
-def _style_info(path: str) -> _StyleInfo:
+def _style_info(path: str, _mtime: int, _size: int) -> _StyleInfo:
     from lxml import etree
 
     try:
@@ -227,7 +233,7 @@ class CslRenderer:
         # citeproc-py lower-cases ids; ours are case-sensitive, so it gets neutral keys.
         self.keys = {s.id: f"r{index}" for index, s in enumerate(self.sources, 1)}
         self.style = CitationStylesStyle(str(self.path), locale=self.locale, validate=False)
-        self.info = _style_info(str(self.path))
+        self.info = style_info(Path(self.path))
         self.layout = self._take_layout()
         self.quote_punctuation = self._punctuation_in_quote()
         self._suffixes: dict[str, str] = {}

@@ -10,7 +10,7 @@ cite at least one source, unless its block or section says why not (``uncited: <
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .diagnostics import Location
@@ -86,8 +86,9 @@ class SourceUse:
         return (today - self.source.accessed.latest()).days
 
 
-def source_usage(docs: Iterable[Document]) -> list[SourceUse]:
-    """Every source known to the briefs, in first-seen order, with the places citing it.
+def source_usage(docs: Sequence[Document]) -> list[SourceUse]:
+    """Every source known to the briefs, in order of first citation (unused ones last),
+    with the places citing it.
 
     A section shared by two briefs is one place, not two.
     """
@@ -104,8 +105,11 @@ def source_usage(docs: Iterable[Document]) -> list[SourceUse]:
                 places[item.id].setdefault(item.at, item)
                 if doc.name not in briefs[item.id]:
                     briefs[item.id].append(doc.name)
-    return [SourceUse(source, tuple(places[sid].values()), tuple(briefs[sid]))
+    uses = [SourceUse(source, tuple(places[sid].values()), tuple(briefs[sid]))
             for sid, source in sources.items()]
+    first = {sid: n for n, sid in enumerate(dict.fromkeys(
+        item.id for doc in docs for item in walk_source_citations((doc.brief, doc.sections))))}
+    return sorted(uses, key=lambda u: first.get(u.source.id, len(first)))
 
 
 def source_usage_of(sources: Iterable[Source]) -> list[SourceUse]:
