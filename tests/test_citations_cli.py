@@ -208,3 +208,18 @@ def test_unused_sources_are_listed_and_fail_strictly(minimal_project: Path, cli:
     assert result.exit_code == 0
     assert "unused:\n  spare  [content/sources.yaml:18:1]" in result.stdout
     assert cli("-C", minimal_project, "sources", "--strict").exit_code == 1
+
+
+def test_a_style_the_processor_fails_on_is_an_error(citations_project: Path, cli: Cli) -> None:
+    (citations_project / "styles").mkdir()
+    (citations_project / "styles" / "bare.csl").write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        "<citation/></style>")
+    _set(citations_project, "style: numeric", "style: bare.csl")
+    result = cli("-C", citations_project, "build")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert _errors(result)[0].startswith(
+        "briefs/styles.yaml:6:3: error: citations.style: 'bare.csl' cannot be used by the "
+        "CSL processor")
+    assert not (citations_project / "out" / "styles.pdf").exists()

@@ -295,8 +295,16 @@ def make_engine(style: str, sources: Sequence[Source], labels: Labels, project: 
         return AuthorDateEngine(sources, labels)
     path = style_path(style, project)
     if isinstance(path, str):  # pragma: no cover - validation reported it; never built
-        raise ValueError(path)
-    return CslEngine(CslRenderer(path, language, sources))
+        raise CitationStyleError(path)
+    try:
+        return CslEngine(CslRenderer(path, language, sources))
+    except Exception as exc:  # a style file citeproc-py cannot run: say so, never a traceback
+        raise CitationStyleError(f"'{style}' cannot be used by the CSL processor "
+                                 f"({type(exc).__name__}: {exc})") from None
+
+
+class CitationStyleError(Exception):
+    """A CSL style that passed validation but that the processor fails on."""
 
 
 # --------------------------------------------------------------------------- built-in styles

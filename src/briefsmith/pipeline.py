@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .cite import build_bibliography
+from .cite import CitationStyleError, build_bibliography
 from .csl import style_path
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
 from .evidence import SourceUse, source_usage, source_usage_of
@@ -244,7 +244,11 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
             continue
         assert item.theme is not None and item.chains is not None
         doc = item.doc
-        bibliography = build_bibliography(doc, labels_for(doc.brief.language), project)
+        try:
+            bibliography = build_bibliography(doc, labels_for(doc.brief.language), project)
+        except CitationStyleError as exc:
+            run.problems.error(doc.brief.citations.at, f"citations.style: {exc}")
+            continue
         epoch = options.source_date_epoch
         if epoch is None:
             epoch = calendar.timegm(doc.brief.date.timetuple())
@@ -263,6 +267,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     if entries:
         update_manifest(output_dir, entries)
     return RunReport(run.problems.sorted(), results, options.strict)
+
 
 
 def _output_dir(project: Project, requested: Path | None) -> Path:
@@ -321,7 +326,7 @@ class SourcesReport:
 
 
 def source_report(project: Project, names: Sequence[str], *, max_age: int | None = None,
-            as_of: dt.date | None = None, strict: bool = False) -> SourcesReport:
+                  as_of: dt.date | None = None, strict: bool = False) -> SourcesReport:
     """Every source the briefs can cite, where each is cited, and which are unused or stale.
 
     Staleness is measured from ``as_of`` (default: today, or ``SOURCE_DATE_EPOCH``'s day),
