@@ -23,11 +23,17 @@ class Labels:
     accessed: str
     page: str
     policy_brief: str
-    # Caption and cross-reference labels over "{n}": "Figure {n}", "图{n}", "第{n}节".
+    and_: str  # between the last two names
+    et_al: str
+    evidence: str  # the evidence appendix
     figure: str
-    table: str
-    section: str
     source: str
+    locator: str  # where in the source
+    section: str
+    # Caption and cross-reference labels over "{n}": "Figure {n}", "图{n}", "第{n}节".
+    figure_number: str
+    table_number: str
+    section_number: str
     sources: str
     note: str
     # "{page}" and "{pages}" placeholders: "Page 2 of 5".
@@ -75,7 +81,8 @@ class Labels:
 
     def caption(self, kind: str, number: int | str) -> str:
         """"Figure 2", "Tabla 1", "图2"."""
-        pattern = {"figure": self.figure, "table": self.table, "section": self.section}[kind]
+        pattern = {"figure": self.figure_number, "table": self.table_number,
+                   "section": self.section_number}[kind]
         return pattern.format(n=number)
 
 
@@ -87,10 +94,16 @@ _EN = Labels(
     accessed="Accessed",
     page="Page",
     policy_brief="Policy brief",
-    figure="Figure {n}",
-    table="Table {n}",
-    section="Section {n}",
+    and_="and",
+    et_al="et al.",
+    evidence="Evidence",
+    figure="Figure",
     source="Source",
+    locator="Where in the source",
+    section="Section",
+    figure_number="Figure {n}",
+    table_number="Table {n}",
+    section_number="Section {n}",
     sources="Sources",
     note="Note",
     page_of_pages="Page {page} of {pages}",
@@ -111,10 +124,16 @@ _ZH = Labels(
     accessed="访问于",
     page="页",
     policy_brief="政策简报",
-    figure="图{n}",
-    table="表{n}",
-    section="第{n}节",
+    and_="和",
+    et_al="等",
+    evidence="证据",
+    figure="数据",
     source="来源",
+    locator="出处位置",
+    section="章节",
+    figure_number="图{n}",
+    table_number="表{n}",
+    section_number="第{n}节",
     sources="来源",
     note="注",
     page_of_pages="第 {page} 页，共 {pages} 页",
@@ -134,10 +153,16 @@ _ES = Labels(
     accessed="Consultado el",
     page="Página",
     policy_brief="Informe de políticas",
-    figure="Figura {n}",
-    table="Tabla {n}",
-    section="Sección {n}",
+    and_="y",
+    et_al="et al.",
+    evidence="Evidencia",
+    figure="Cifra",
     source="Fuente",
+    locator="Ubicación en la fuente",
+    section="Sección",
+    figure_number="Figura {n}",
+    table_number="Tabla {n}",
+    section_number="Sección {n}",
     sources="Fuentes",
     note="Nota",
     page_of_pages="Página {page} de {pages}",

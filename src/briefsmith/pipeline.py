@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import datetime as dt
 import hashlib
 import string
 from collections.abc import Iterator, Sequence
@@ -20,11 +21,13 @@ from pathlib import Path
 
 from . import __version__
 from .assets import Assets, load_assets
-from .cite import build_bibliography
+from .cite import Bibliography, CitationStyleError, build_bibliography
+from .csl import style_path
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
+from .evidence import SourceUse, source_usage, source_usage_of
 from .fonts import FontChain, FontIndex, discover, embeddable_chain, font_dirs, resolve_chain
 from .i18n import Labels, labels_for
-from .model import Document, is_cross_reference, walk_citations, walk_files
+from .model import Document, walk_files, walk_source_citations
 from .project import (
     BRIEFS_DIR,
     CONTENT_DIR,
@@ -41,8 +44,12 @@ from .write import ManifestEntry, update_manifest, write_atomic
 
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: PDF dates have four-digit years
 # Characters the renderer writes itself (numbers, bullets, quotes, leaders, spaces).
-_RENDERER_CHARACTERS = (string.printable.strip() + " \u00a0\u2002\u2003\u2009\u202f"
-                        "\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u00b7\u2026\u3000")
+# Reference entries and markers come from the citation style, so whole blocks of Latin
+# letters and punctuation are kept too (each font keeps only what it has).
+_RENDERER_CHARACTERS = (
+    string.printable.strip() + " " + "".join(map(chr, range(0xA0, 0x180)))
+    + "".join(map(chr, range(0x2000, 0x2070))) + "\u2191\u2192\u2190\u3000\u3001\u3002"
+    "\uff08\uff09\uff0c\uff1a\uff1b")
 
 
 class UsageError(Exception):
@@ -199,10 +206,15 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
         if theme is not None and theme.logo is not None:
             files.append((theme.logo, theme.at))
         load_assets(run.project, files, run.problems, run.assets)
-        validate_document(doc, chains, run.problems, run.assets)
-        inputs = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections)}
+        validate_document(doc, chains, run.problems, run.project, run.assets)
+        inputs = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections),
+                  *doc.bibliography_files}
         inputs.update(p for key, p in run.assets.paths.items()
                       if key in {(f.folder, str(f)) for f, _ in files})
+        style_file = style_path(doc.brief.citations.style, run.project) \
+            if doc.brief.citations.style.endswith(".csl") else None
+        if isinstance(style_file, Path):
+            inputs.add(run.project.relative(style_file))
         if theme is not None:
             inputs.add(theme.path)
         prepared.append(_Prepared(doc, theme, chains, frozenset(inputs), run.assets))
@@ -251,8 +263,12 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         assert item.theme is not None and item.chains is not None
         doc = item.doc
         labels = labels_for(doc.brief.language)
-        bibliography = build_bibliography(doc, labels)
-        used = _characters(doc, labels, item.theme, item.assets)
+        try:
+            bibliography = build_bibliography(doc, labels, project)
+        except CitationStyleError as exc:
+            run.problems.error(doc.brief.citations.at, f"citations.style: {exc}")
+            continue
+        used = _characters(doc, labels, item.theme, item.assets, bibliography)
         chains = {role: embeddable_chain(chain, used) for role, chain in item.chains.items()}
         epoch = options.source_date_epoch
         if epoch is None:
@@ -262,7 +278,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         target = output_dir / f"{doc.name}.pdf"
         write_atomic(target, pdf.data)
         digest = hashlib.sha256(pdf.data).hexdigest()
-        cited = tuple(ref.source.id for ref in bibliography.references)
+        cited = tuple(source.id for source in bibliography.references)
         results.append(BriefResult(doc.name, target, pdf.pages, len(pdf.data), digest, cited))
         warnings = sum(1 for p in run.problems
                        if p.severity is Severity.WARNING and p.location
@@ -274,11 +290,12 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     return RunReport(run.problems.sorted(), results, options.strict)
 
 
-def _characters(doc: Document, labels: Labels, theme: Theme, assets: Assets) -> set[str]:
+def _characters(doc: Document, labels: Labels, theme: Theme, assets: Assets,
+                bibliography: Bibliography) -> set[str]:
     """Every character the PDF may contain: fonts converted for a brief cover these."""
     chars = set(_RENDERER_CHARACTERS)
     for text in _strings((doc.brief, doc.sections, doc.sources, labels, theme.header,
-                          theme.footer, tuple(assets.tables.values()))):
+                          theme.footer, tuple(assets.tables.values()), bibliography.lists)):
         chars.update(text)
         chars.update(text.upper())  # the kicker is set in capitals
     return chars
@@ -287,7 +304,7 @@ def _characters(doc: Document, labels: Labels, theme: Theme, assets: Assets) -> 
 def _strings(value: object) -> Iterator[str]:
     if isinstance(value, str):
         yield value
-    elif isinstance(value, tuple):
+    elif isinstance(value, tuple | list):
         for item in value:
             yield from _strings(item)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -321,9 +338,60 @@ def list_project(project: Project) -> tuple[list[BriefListing], RunReport]:
             listings.append(BriefListing(path.stem, project.relative(path), None, (), ()))
             continue
         cited = []
-        for item in walk_citations((doc.brief, doc.sections)):
-            if item.id not in cited and not is_cross_reference(item.id):
+        for item in walk_source_citations((doc.brief, doc.sections)):
+            if item.id not in cited:
                 cited.append(item.id)
         listings.append(BriefListing(doc.name, doc.path, doc.brief.title,
                                      tuple(s.path for s in doc.sections), tuple(cited)))
     return listings, RunReport(run.problems.sorted(), [])
+
+
+@dataclass(frozen=True)
+class SourcesReport:
+    """``briefsmith sources``: how each source is used, and which are unused or stale."""
+
+    uses: list[SourceUse]
+    as_of: dt.date
+    max_age: int | None
+    report: RunReport
+
+    @property
+    def unused(self) -> list[SourceUse]:
+        return [u for u in self.uses if not u.count]
+
+    @property
+    def stale(self) -> list[SourceUse]:
+        if self.max_age is None:
+            return []
+        return [u for u in self.uses if (age := u.age_days(self.as_of)) is not None
+                and age > self.max_age]
+
+
+def source_report(project: Project, names: Sequence[str], *, max_age: int | None = None,
+                  as_of: dt.date | None = None, strict: bool = False) -> SourcesReport:
+    """Every source the briefs can cite, where each is cited, and which are unused or stale.
+
+    Staleness is measured from ``as_of`` (default: today, or ``SOURCE_DATE_EPOCH``'s day),
+    so a scheduled build can fail when evidence has not been re-read for ``max_age`` days.
+    """
+    if max_age is not None and max_age < 0:
+        raise UsageError("--max-age must be zero or more days")
+    run = _Run(project)
+    assert run.reader is not None
+    registry = run.reader.sources()
+    validate_sources(registry, run.problems)
+    docs = [doc for path in select_briefs(project, names)
+            if (doc := run.reader.brief(path)) is not None]
+    unused_sources(registry, docs, run.problems)
+    uses = source_usage(docs) if docs else source_usage_of(registry)
+    today = as_of or dt.date.today()
+    result = SourcesReport(uses, today, max_age, RunReport([], [], strict))
+    for use in result.stale:
+        accessed = use.source.accessed
+        assert accessed is not None
+        run.problems.error(use.source.at, f"{use.source.id}: last accessed {accessed.iso()}, "
+                                          f"{use.age_days(today)} days before "
+                                          f"{today.isoformat()} (more than --max-age "
+                                          f"{max_age})")
+    result.report.problems.extend(run.problems.sorted())
+    return result

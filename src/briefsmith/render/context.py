@@ -76,15 +76,14 @@ class RenderContext:
         """"Source: Renmin University of China (2020) [2]" as paragraph markup."""
         if citation is None:
             return ""
-        known = [i for i in citation.items if i.id in self.bibliography.numbers]
-        names = []
-        for item in known:
-            ref = self.bibliography.references[self.bibliography.numbers[item.id] - 1]
-            source = ref.source
+        cited = {source.id: source for source in self.bibliography.cited}
+        known = [cited[i.id] for i in citation.items if i.id in cited]
+        names: list[str] = []
+        for source in known:
             who = ", ".join(n.display() for n in source.author[:2]) or source.publisher \
                 or source.container_title or source.title
             year = f" ({source.issued.year})" if source.issued else ""
-            if who not in names and f"{who}{year}" not in names:
+            if f"{who}{year}" not in names:
                 names.append(f"{who}{year}")
         label = self.labels.sources if len(known) > 1 else self.labels.source
         text = f"{label}: " + "; ".join(names)

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from reportlab.platypus import Image as ImageFlowable
 
@@ -127,8 +126,8 @@ def _column_widths(rows: Sequence[Sequence[str]], numeric: list[bool],
     for i in range(len(rows[0])):
         widest = 0.0
         for r, row in enumerate(rows):
-            font = s.table_head.fontName if r == 0 else s.table_cell.fontName
-            widest = max(widest, stringWidth(row[i], font, s.table_cell.fontSize))
+            role, style = ("headings", "bold") if r == 0 else ("body", "regular")
+            widest = max(widest, ctx.text_width(row[i], s.table_cell.fontSize, role, style))
         natural.append(widest + padding + 1)
     total = ctx.frame_width
     if sum(natural) <= total:
@@ -141,5 +140,6 @@ def _column_widths(rows: Sequence[Sequence[str]], numeric: list[bool],
         return [total * w / sum(natural) for w in natural]
     rest = total - fixed
     text_total = sum(w for w, n in zip(natural, numeric, strict=True) if not n)
-    return [w if n else max(rest * w / text_total, 18 * mm)
-            for w, n in zip(natural, numeric, strict=True)]
+    widths = [w if n else max(rest * w / text_total, 18 * mm)
+              for w, n in zip(natural, numeric, strict=True)]
+    return [w * total / sum(widths) for w in widths]  # the 18 mm floors may overshoot

@@ -21,7 +21,8 @@ from reportlab.platypus import (
 
 from ..model import Brief, Document, Heading, Section
 from .blocks import image_flowable, render_block
-from .context import Anchor, AnchoredParagraph, RenderContext, heading_paragraph, tag
+from .context import Anchor, RenderContext, heading_paragraph, tag
+from .references import evidence_appendix, reference_list
 
 
 class TocEntry(Flowable):
@@ -80,10 +81,15 @@ def build_story(doc: Document, ctx: RenderContext,
         story += contents(doc, ctx, anchor_pages)
     if doc.brief.key_messages:
         story += key_messages(doc.brief, ctx)
-    for section in doc.sections:
+    lists = {refs.section: refs for refs in ctx.bibliography.lists}
+    for number, section in enumerate(doc.sections, 1):
         story += section_flowables(section, ctx)
-    if ctx.bibliography.references:
-        story += references(ctx)
+        if number in lists:
+            story += reference_list(lists[number], ctx, level=1)
+    if doc.brief.citations.evidence:
+        story += evidence_appendix(doc, ctx)
+    if None in lists:
+        story += reference_list(lists[None], ctx, level=0)
     return story
 
 
@@ -152,8 +158,10 @@ def contents(doc: Document, ctx: RenderContext,
     for target in ctx.targets.sections():
         number = f"{target.number}\u2002" if ctx.theme.numbered_headings else ""
         entries.append((number + target.title, target.anchor, target.level))
-    if ctx.bibliography.references:
+    if any(refs.section is None for refs in ctx.bibliography.lists):
         entries.append((ctx.labels.references, "references", 0))
+    if doc.brief.citations.evidence:
+        entries.append((ctx.labels.evidence, "evidence", 0))
     number_style = s.toc_0.clone("toc_number", alignment=2, leftIndent=0)
     for title, anchor, level in entries:
         style = s.toc_0 if level == 0 else s.toc_1
@@ -214,18 +222,4 @@ def section_flowables(section: Section, ctx: RenderContext) -> list[Flowable]:
         if isinstance(block, Heading):
             story.append(CondPageBreak(ctx.styles.h2.fontSize * 5))
         story += render_block(block, ctx)
-    return story
-
-
-def references(ctx: RenderContext) -> list[Flowable]:
-    label = ctx.labels.references
-    story: list[Flowable] = [
-        CondPageBreak(ctx.styles.h1.fontSize * 4),
-        heading_paragraph(ctx.headings.text(label), ctx.styles.h1, anchor="references",
-                          outline_title=label, level=0, section_title=label),
-    ]
-    for ref in ctx.bibliography.references:
-        story.append(tag(AnchoredParagraph(
-            ctx.body.rich(ref.entry), ctx.styles.reference, bulletText=f"[{ref.number}]",
-            anchor=ref.anchor), "BibEntry"))
     return story
