@@ -47,7 +47,8 @@ def _citation_and_back_links(pdf: Pdf) -> tuple[list, list]:
     in_table = [link for link in links if link.page == last
                 and heading_y["References"] < link.rect[1] < heading_y["Evidence"]]
     assert len(in_table) >= 6 * 3, "evidence rows link figure, section and source"
-    body = [link for link in links if link not in in_table]
+    body = [link for link in links if link not in in_table
+            and not re.fullmatch(r"(Figure|Table) \d+", link.text)]  # cross-references
     citations = [link for link in body if re.fullmatch(r"\d+", link.text)]
     backlinks = [link for link in body if re.fullmatch(r"[a-z]+|\u2191", link.text)]
     assert len(citations) + len(backlinks) == len(body), [link.text for link in body]
@@ -87,7 +88,7 @@ def test_outline_lists_the_sections(sample_pdf: Path) -> None:
     top = [title for level, title in outline if level == 0]
     assert top == ["Key messages", *[f"{n} {t}" for n, t in enumerate(SECTION_TITLES, 1)],
                    "Evidence", "References"]
-    assert (1, "Programmes on the ground") in outline
+    assert (1, "1.1 Programmes on the ground") in outline
 
 
 def test_every_font_is_embedded_and_subset(sample_pdf: Path) -> None:
@@ -135,3 +136,20 @@ def test_every_fact_in_the_sample_cites_a_source() -> None:
                 assert all("[@" in item for item in body), (path.name, body)
             elif kind in ("key_figures", "timeline"):
                 assert all(item.get("cite") for item in body), (path.name, body)
+            elif kind in ("table", "chart"):
+                assert body.get("source"), (path.name, body)
+            else:
+                assert kind == "heading", f"{path.name}: check that {kind} blocks cite"
+
+
+def test_cross_references_link_to_the_chart_and_the_table(sample_pdf: Path) -> None:
+    pdf = Pdf(sample_pdf)
+    text = normalise(pdf.text())
+    assert "Figure 1: Job opportunities in China linked to Alibaba's ecosystem" in text
+    assert "Table 1: Alibaba's programmes against poverty" in text
+    links = {link.text: link for link in pdf.internal_links()
+             if link.text in ("Figure 1", "Table 1")}
+    assert set(links) == {"Figure 1", "Table 1"}
+    for label, link in links.items():
+        target = pdf.page_text(link.target_page)
+        assert f"{label}:" in normalise(target), label

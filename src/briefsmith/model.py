@@ -14,13 +14,23 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from .diagnostics import Location
 
 NOWHERE = Location("")
+# Citation ids with these prefixes name figures, tables and sections of the brief itself
+# (cross-references, ``[@fig:jobs]`` -> "Figure 2"), never sources.
+CROSS_REFERENCE_KINDS = {"fig": "figure", "tbl": "table", "sec": "section"}
+CROSS_REFERENCE_PREFIXES = tuple(f"{prefix}:" for prefix in CROSS_REFERENCE_KINDS)
+
+
+def is_cross_reference(target: str) -> bool:
+    """True for ``fig:...``, ``tbl:...`` and ``sec:...`` ids."""
+    prefix, colon, rest = target.partition(":")
+    return bool(colon and rest) and prefix in CROSS_REFERENCE_KINDS
 
 
 def spec(
@@ -82,6 +92,59 @@ class PartialDate:
         return [p for p in (self.year, self.month, self.day) if p is not None]
 
 
+# --------------------------------------------------------------------------- files
+
+
+class ProjectFile(str):
+    """A file a block or theme reads, written relative to ``folder`` of the project.
+
+    Its own type (not ``str``) so every file a brief depends on can be found by walking the
+    records (:func:`walk_files`): the build knows its inputs, and the asset stage checks
+    each one stays inside the project and exists before anything is drawn.
+    """
+
+    __slots__ = ()
+    folder: ClassVar[str] = "content"
+    suffixes: ClassVar[tuple[str, ...]] = ()
+    expected: ClassVar[str] = "a file name"
+
+    @classmethod
+    def parse(cls, text: str) -> ProjectFile:
+        lowered = text.lower()
+        if not lowered.endswith(cls.suffixes):
+            raise ValueError(f"expected {cls.expected}, found '{text}'")
+        return cls(text)
+
+
+class DataFile(ProjectFile):
+    __slots__ = ()
+    suffixes = (".csv",)
+    expected = "a CSV file inside content/, e.g. 'data/jobs.csv'"
+
+
+class ImageFile(ProjectFile):
+    __slots__ = ()
+    suffixes = (".png", ".jpg", ".jpeg", ".svg")
+    expected = "a PNG, JPEG or SVG file inside content/, e.g. 'images/map.png'"
+
+
+class StyleImageFile(ImageFile):
+    __slots__ = ()
+    folder = "styles"
+    expected = "a PNG, JPEG or SVG file inside styles/, e.g. 'logo.svg'"
+
+
+class Cell(str):
+    """A table or chart cell: any text, the empty text included."""
+
+    __slots__ = ()
+    expected = "text"
+
+    @classmethod
+    def parse(cls, text: str) -> Cell:
+        return cls(text)
+
+
 # --------------------------------------------------------------------------- inline text
 
 
@@ -135,6 +198,13 @@ class RichText:
 
     spans: tuple[Inline, ...]
     at: Location = located()
+    # Where a piece of the text was written (exact line and column), for messages about
+    # single characters; filled in by the converter, never compared.
+    find: Callable[[str], Location] | None = field(
+        default=None, compare=False, repr=False, kw_only=True, metadata={"yaml": False})
+
+    def locate(self, needle: str) -> Location:
+        return self.find(needle) if self.find is not None else self.at
 
     def plain(self) -> str:
         """The text a reader sees, without markup and without citation markers."""
@@ -199,6 +269,8 @@ class Heading(Block):
     """A sub-heading inside a section (the section title is the first-level heading)."""
 
     text: str = spec(doc="the sub-heading", role="headings")
+    id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'sec:programmes'",
+                          role="")
     at: Location = located()
 
 
@@ -243,12 +315,90 @@ class Timeline(Block):
     at: Location = located()
 
 
+@block("quote", shorthand="text")
+@dataclass(frozen=True, kw_only=True)
+class Quote(Block):
+    text: RichText = spec(doc="the quoted words")
+    attribution: RichText | None = spec(default=None, doc="who said it, with a citation")
+    at: Location = located()
+
+
+@block("callout")
+@dataclass(frozen=True, kw_only=True)
+class Callout(Block):
+    """A boxed aside: a note, a definition, a warning."""
+
+    text: RichText = spec(doc="the box's text")
+    title: str | None = spec(default=None, doc="a short heading inside the box", role="headings")
+    kind: Literal["note", "info", "warning"] = spec(
+        default="note", yaml="type", doc="the box's look: note, info or warning", role="")
+    at: Location = located()
+
+
+@block("table")
+@dataclass(frozen=True, kw_only=True)
+class Table(Block):
+    """Rows from YAML (``columns`` + ``rows``) or from a CSV file (first row = header)."""
+
+    caption: RichText = spec(doc="the numbered caption, 'Table N: ...'")
+    id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'tbl:jobs'",
+                          role="")
+    columns: tuple[Cell, ...] = spec(default=(), doc="the header cells (with rows)")
+    rows: tuple[tuple[Cell, ...], ...] = spec(default=(), doc="the body rows, lists of cells")
+    csv: DataFile | None = spec(default=None, doc="a CSV file in content/ instead of rows",
+                                role="")
+    source: Citation | None = spec(default=None, doc="the source of the data, e.g. 'renmin-2020'")
+    note: RichText | None = spec(default=None, doc="a note printed under the table")
+    at: Location = located()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Series:
+    name: str = spec(doc="the series' name, shown in the legend")
+    values: tuple[float, ...] = spec(doc="one number per category")
+    at: Location = located()
+
+
+@block("chart")
+@dataclass(frozen=True, kw_only=True)
+class Chart(Block):
+    """A bar, line or pie chart from YAML data or a CSV file, in the theme's palette."""
+
+    kind: Literal["bar", "line", "pie"] = spec(yaml="type", doc="bar, line or pie", role="")
+    caption: RichText = spec(doc="the numbered caption, 'Figure N: ...'")
+    source: Citation = spec(doc="the source of the data, printed under the chart")
+    id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'fig:jobs'",
+                          role="")
+    categories: tuple[Cell, ...] = spec(default=(), doc="the category labels (x axis, slices)")
+    series: tuple[Series, ...] = spec(default=(), doc="the data series, each a name and values")
+    csv: DataFile | None = spec(default=None, doc="a CSV file in content/: categories in the "
+                                "first column, one series per further column", role="")
+    x_label: str | None = spec(default=None, doc="the category axis title")
+    y_label: str | None = spec(default=None, doc="the value axis title")
+    at: Location = located()
+
+
+@block("image")
+@dataclass(frozen=True, kw_only=True)
+class Image(Block):
+    file: ImageFile = spec(doc="a PNG, JPEG or SVG file in content/", role="")
+    alt: str = spec(doc="what the image shows, for readers who cannot see it", role="")
+    caption: RichText | None = spec(default=None, doc="the numbered caption, 'Figure N: ...'")
+    id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'fig:map'",
+                          role="")
+    width: float = spec(default=1.0, doc="the share of the text width, from 0.1 to 1")
+    source: Citation | None = spec(default=None, doc="where the image comes from")
+    at: Location = located()
+
+
 # --------------------------------------------------------------------------- sections, briefs
 
 
 @dataclass(frozen=True, kw_only=True)
 class Section:
     title: str = spec(doc="the section heading", role="headings")
+    id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'sec:jobs'",
+                          role="")
     lead: RichText | None = spec(default=None, doc="an introductory sentence set larger")
     blocks: tuple[Block, ...] = spec(doc="the section's content, in order")
     uncited: str | None = spec(default=None, role="",
@@ -338,14 +488,6 @@ CslType = Literal[
     "graphic", "personal_communication", "review", "bill", "regulation", "treaty", "patent",
     "legal_case", "song",
 ]
-
-# Citation ids with these prefixes name figures, tables and sections (cross-references),
-# never sources: ``[@fig:growth]``.
-CROSS_REFERENCE_PREFIXES = ("fig:", "tbl:", "sec:")
-
-
-def is_cross_reference(identifier: str) -> bool:
-    return identifier.startswith(CROSS_REFERENCE_PREFIXES)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -453,3 +595,15 @@ def walk_records(value: object) -> Iterator[object]:
         for f in dataclasses.fields(value):
             if f.name != "at":
                 yield from walk_records(getattr(value, f.name))
+
+
+def walk_files(value: object) -> Iterator[tuple[ProjectFile, Location]]:
+    """Every project file a record tree names (CSV data, images), with where it was named.
+
+    The build's list of inputs: a brief is stale when any of these files changes.
+    """
+    for record in walk_records(value):
+        for f in dataclasses.fields(record):
+            item = getattr(record, f.name)
+            if isinstance(item, ProjectFile):
+                yield item, getattr(record, "at", NOWHERE)

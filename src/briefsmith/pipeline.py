@@ -11,20 +11,23 @@ pipeline never prints and never exits: it returns a :class:`RunReport` and raise
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+import string
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .cite import CitationStyleError, build_bibliography
+from .assets import Assets, load_assets
+from .cite import Bibliography, CitationStyleError, build_bibliography
 from .csl import style_path
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
 from .evidence import SourceUse, source_usage, source_usage_of
-from .fonts import FontChain, FontIndex, discover, font_dirs, resolve_chain
-from .i18n import labels_for
-from .model import Document, walk_source_citations
+from .fonts import FontChain, FontIndex, discover, embeddable_chain, font_dirs, resolve_chain
+from .i18n import Labels, labels_for
+from .model import Document, walk_files, walk_source_citations
 from .project import (
     BRIEFS_DIR,
     CONTENT_DIR,
@@ -40,6 +43,13 @@ from .validate import unused_sources, validate_document, validate_sources
 from .write import ManifestEntry, update_manifest, write_atomic
 
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: PDF dates have four-digit years
+# Characters the renderer writes itself (numbers, bullets, quotes, leaders, spaces).
+# Reference entries and markers come from the citation style, so whole blocks of Latin
+# letters and punctuation are kept too (each font keeps only what it has).
+_RENDERER_CHARACTERS = (
+    string.printable.strip() + " " + "".join(map(chr, range(0xA0, 0x180)))
+    + "".join(map(chr, range(0x2000, 0x2070))) + "\u2191\u2192\u2190\u3000\u3001\u3002"
+    "\uff08\uff09\uff0c\uff1a\uff1b")
 
 
 class UsageError(Exception):
@@ -131,6 +141,7 @@ class _Run:
     project: Project
     problems: Problems = field(default_factory=Problems)
     reader: ContentReader | None = None
+    assets: Assets = field(default_factory=Assets)
     _font_index: FontIndex | None = None
     _themes: dict[str, tuple[Theme | None, dict[str, FontChain] | None]] = field(
         default_factory=dict)
@@ -173,6 +184,7 @@ class _Prepared:
     theme: Theme | None
     chains: dict[str, FontChain] | None
     inputs: frozenset[str]
+    assets: Assets
 
 
 def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
@@ -190,16 +202,22 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
             continue
         theme_name = theme_override or doc.brief.theme
         theme, chains = run.theme(theme_name, doc.brief.at)
-        validate_document(doc, chains, run.problems, run.project)
+        files = list(walk_files(doc.sections))
+        if theme is not None and theme.logo is not None:
+            files.append((theme.logo, theme.at))
+        load_assets(run.project, files, run.problems, run.assets)
+        validate_document(doc, chains, run.problems, run.project, run.assets)
         inputs = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections),
                   *doc.bibliography_files}
+        inputs.update(p for key, p in run.assets.paths.items()
+                      if key in {(f.folder, str(f)) for f, _ in files})
         style_file = style_path(doc.brief.citations.style, run.project) \
             if doc.brief.citations.style.endswith(".csl") else None
         if isinstance(style_file, Path):
             inputs.add(run.project.relative(style_file))
         if theme is not None:
             inputs.add(theme.path)
-        prepared.append(_Prepared(doc, theme, chains, frozenset(inputs)))
+        prepared.append(_Prepared(doc, theme, chains, frozenset(inputs), run.assets))
     unused_sources(sources, [p.doc for p in prepared], run.problems)
     return prepared, failed
 
@@ -244,15 +262,18 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
             continue
         assert item.theme is not None and item.chains is not None
         doc = item.doc
+        labels = labels_for(doc.brief.language)
         try:
-            bibliography = build_bibliography(doc, labels_for(doc.brief.language), project)
+            bibliography = build_bibliography(doc, labels, project)
         except CitationStyleError as exc:
             run.problems.error(doc.brief.citations.at, f"citations.style: {exc}")
             continue
+        used = _characters(doc, labels, item.theme, item.assets, bibliography)
+        chains = {role: embeddable_chain(chain, used) for role, chain in item.chains.items()}
         epoch = options.source_date_epoch
         if epoch is None:
             epoch = calendar.timegm(doc.brief.date.timetuple())
-        pdf = render_pdf(doc, bibliography, item.theme, item.chains, epoch=epoch,
+        pdf = render_pdf(doc, bibliography, item.theme, chains, item.assets, epoch=epoch,
                          creator=f"briefsmith {__version__}")
         target = output_dir / f"{doc.name}.pdf"
         write_atomic(target, pdf.data)
@@ -268,6 +289,27 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         update_manifest(output_dir, entries)
     return RunReport(run.problems.sorted(), results, options.strict)
 
+
+def _characters(doc: Document, labels: Labels, theme: Theme, assets: Assets,
+                bibliography: Bibliography) -> set[str]:
+    """Every character the PDF may contain: fonts converted for a brief cover these."""
+    chars = set(_RENDERER_CHARACTERS)
+    for text in _strings((doc.brief, doc.sections, doc.sources, labels, theme.header,
+                          theme.footer, tuple(assets.tables.values()), bibliography.lists)):
+        chars.update(text)
+        chars.update(text.upper())  # the kicker is set in capitals
+    return chars
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _strings(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _strings(getattr(value, f.name))
 
 
 def _output_dir(project: Project, requested: Path | None) -> Path:

@@ -15,7 +15,16 @@ from xml.sax.saxutils import escape as _xml_escape
 
 from ..cite import MarkerPiece
 from ..fonts import split_runs
-from ..model import Citation, Emphasis, Inline, Link, RichText, Strong, Text
+from ..model import (
+    Citation,
+    Emphasis,
+    Inline,
+    Link,
+    RichText,
+    Strong,
+    Text,
+    is_cross_reference,
+)
 from .fonts import RegisteredChain
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -48,10 +57,13 @@ class MarkupWriter:
         *,
         link_colour: str,
         marker: Callable[[Citation], list[MarkerPiece]] | None = None,
+        xref: Callable[[str], tuple[str, str] | None] | None = None,
     ) -> None:
         self.chain = chain
         self.link_colour = link_colour
         self.marker = marker
+        # id -> (label, anchor): "fig:jobs" -> ("Figure 2", "fig-2")
+        self.xref = xref
 
     def text(self, text: str) -> str:
         """Plain user text: escaped, with fallback-font runs for uncovered characters."""
@@ -72,7 +84,7 @@ class MarkupWriter:
         spans = value.spans if isinstance(value, RichText) else tuple(value)
         out: list[str] = []
         for span in spans:
-            if isinstance(span, Citation) and out:
+            if isinstance(span, Citation) and out and not _is_xref(span):
                 # "text [@a]" -> "text\u00a0[1]": the marker never starts a line.
                 out[-1] = out[-1].rstrip(" ")
             out.append(self._span(span))
@@ -99,6 +111,8 @@ class MarkupWriter:
                 f"{inner_markup}</a>")
 
     def citation(self, citation: Citation) -> str:
+        if _is_xref(citation):
+            return self.cross_reference(citation)
         if self.marker is None:
             return ""
         return self.pieces(self.marker(citation))
@@ -121,3 +135,19 @@ class MarkupWriter:
         if superscript:
             return f"<super>{''.join(out)}</super>"
         return "\u00a0" + "".join(out)
+
+    def cross_reference(self, citation: Citation) -> str:
+        """``[@fig:jobs]`` -> "Figure 2", linked to the figure (``[@fig:a; @fig:b]`` lists)."""
+        out = []
+        for item in citation.items:
+            found = self.xref(item.id) if self.xref is not None else None
+            if found is None:
+                out.append(self.text(item.id))  # reported by the validator; never built
+                continue
+            label, anchor = found
+            out.append(self.link("#" + anchor, self.text(label.replace(" ", "\u00a0"))))
+        return ", ".join(out)
+
+
+def _is_xref(citation: Citation) -> bool:
+    return bool(citation.items) and all(is_cross_reference(i.id) for i in citation.items)

@@ -1,18 +1,21 @@
 """Pages: paper, frames, running header and footer, bookmarks, and the layout passes.
 
-"Page X of Y" needs Y before the last page is laid out.  The well-known ``NumberedCanvas``
-recipe defers page output and sends every bookmark and link to page 1, so instead we lay
-the story out again when a pass learns a fact the page decorations print (the page count):
-pass one counts, pass two prints the count.  Only facts that change the *decorations* feed
-back, so the second pass has the same page breaks and the loop ends there.
+"Page X of Y" needs Y before the last page is laid out, and the table of contents needs
+the page of every heading.  The well-known ``NumberedCanvas`` recipe defers page output and
+sends every bookmark and link to page 1, so instead we lay the story out again when a pass
+learns facts it printed wrongly (:class:`LayoutFacts`: the page count, the page of each
+link target): pass one measures, pass two prints what pass one measured.  The facts only
+change text whose size does not depend on them (page numbers sit in fixed-width slots), so
+the second pass has the same page breaks and the loop ends there; a few more passes are
+allowed for the rare case where it does not.
 """
 
 from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from reportlab.lib.pagesizes import A4, A5, LEGAL, LETTER
@@ -28,6 +31,7 @@ from reportlab.platypus import (
 )
 
 from ..theme import RunningText, Theme
+from .keep import KeepWithNext
 from .markup import MarkupWriter
 from .styles import Styles
 
@@ -53,6 +57,15 @@ class RunningValues:
     subtitle: str
     date: str
     organisation: str
+    page_of_pages: str  # "Page {page} of {pages}" in the brief's language
+
+
+@dataclass(frozen=True)
+class LayoutFacts:
+    """What one pass learnt that the next prints: the page count, the page of each anchor."""
+
+    pages: int | None = None
+    anchor_pages: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,9 +75,11 @@ class RenderedPdf:
     passes: int
 
 
-def page_frame_width(theme: Theme) -> float:
-    width, _height = PAGE_SIZES[theme.page.size]
-    return width - theme.page.margins.left - theme.page.margins.right
+def frame_size(theme: Theme) -> tuple[float, float]:
+    """The text block's width and height."""
+    width, height = PAGE_SIZES[theme.page.size]
+    margins = theme.page.margins
+    return width - margins.left - margins.right, height - margins.top - margins.bottom
 
 
 class BriefDocTemplate(BaseDocTemplate):
@@ -82,6 +97,7 @@ class BriefDocTemplate(BaseDocTemplate):
         self.section_on_page: str | None = None
         self.last_section = ""
         self.page_has_content = False
+        self.anchor_pages: dict[str, int] = {}
         margins = theme.page.margins
         super().__init__(
             target,
@@ -92,13 +108,14 @@ class BriefDocTemplate(BaseDocTemplate):
             keywords=metadata.keywords, creator=metadata.creator, lang=metadata.language,
             invariant=1, displayDocTitle=1, pageCompression=1,
             initialFontName=styles.body.fontName, initialFontSize=styles.body.fontSize,
+            keepTogetherClass=KeepWithNext,
         )
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([
-            PageTemplate("first", [frame], onPage=self._first_page, onPageEnd=self._page_end),
-            PageTemplate("later", [frame], onPageEnd=self._page_end),
-        ])
+        first = (PageTemplate("cover", [frame], onPage=self._cover_page) if theme.cover
+                 else PageTemplate("first", [frame], onPage=self._first_page,
+                                   onPageEnd=self._page_end))
+        self.addPageTemplates([first, PageTemplate("later", [frame], onPageEnd=self._page_end)])
 
     # -- hooks -------------------------------------------------------------------------
 
@@ -109,6 +126,9 @@ class BriefDocTemplate(BaseDocTemplate):
         self.page_has_content = False
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's name
+        anchor = getattr(flowable, "anchor", None)
+        if isinstance(anchor, str) and anchor not in self.anchor_pages:
+            self.anchor_pages[anchor] = self.page
         title = getattr(flowable, "outline_title", None)
         if title is None:
             self.page_has_content = True
@@ -129,6 +149,17 @@ class BriefDocTemplate(BaseDocTemplate):
         canv.rect(0, height - 7 * mm, width, 7 * mm, stroke=0, fill=1)
         canv.restoreState()
 
+    def _cover_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        """A band of the primary colour down the left edge and a rule of the accent."""
+        canv.saveState()
+        _width, height = self.pagesize
+        band = self.leftMargin * 0.42
+        canv.setFillColor(self.styles.title.textColor)
+        canv.rect(0, 0, band, height, stroke=0, fill=1)
+        canv.setFillColor(self.styles.kicker.textColor)
+        canv.rect(band, 0, 1.6 * mm, height, stroke=0, fill=1)
+        canv.restoreState()
+
     def _page_end(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         """Header and footer are drawn last, when the page's section is known."""
         page = canv.getPageNumber()
@@ -144,6 +175,8 @@ class BriefDocTemplate(BaseDocTemplate):
             "date": self.values.date, "organisation": self.values.organisation,
             "section": section, "page": str(page),
             "pages": str(self.known_pages) if self.known_pages else "",
+            "page_of_pages": self.values.page_of_pages.format(
+                page=page, pages=self.known_pages or ""),
         }
         height = self.pagesize[1]
         margins = self.theme.page.margins
@@ -171,27 +204,29 @@ class BriefDocTemplate(BaseDocTemplate):
             canv.restoreState()
 
 
-def lay_out(story_factory: Callable[[], list[Flowable]], *, theme: Theme, styles: Styles,
-            writer: MarkupWriter, values: RunningValues, metadata: Metadata,
+def lay_out(story_factory: Callable[[Mapping[str, int]], list[Flowable]], *, theme: Theme,
+            styles: Styles, writer: MarkupWriter, values: RunningValues, metadata: Metadata,
             epoch: int) -> RenderedPdf:
-    """Build until the facts printed in decorations are stable (normally two passes)."""
+    """Build until the facts printed on the pages are the facts measured (normally two
+    passes; one when nothing printed depends on the layout)."""
     needs_count = any(
-        "{pages}" in (t or "")
+        "{pages}" in (t or "") or "{page_of_pages}" in (t or "")
         for running in (theme.header, theme.footer)
         for t in (running.left, running.center, running.right)
     )
-    known_pages: int | None = None
+    facts = LayoutFacts()
     for passes in range(1, MAX_PASSES + 1):
         target = io.BytesIO()
         doc = BriefDocTemplate(target, theme=theme, styles=styles, writer=writer, values=values,
-                               known_pages=known_pages, metadata=metadata)
-        story = [NextPageTemplate("later"), *story_factory()]
+                               known_pages=facts.pages, metadata=metadata)
+        story = [NextPageTemplate("later"), *story_factory(facts.anchor_pages)]
         doc.build(story, canvasmaker=_canvas_maker(epoch))
-        pages = doc.page
-        if not needs_count or pages == known_pages:
-            return RenderedPdf(target.getvalue(), pages, passes)
-        known_pages = pages
-    raise RuntimeError("page count did not settle")  # pragma: no cover
+        measured = LayoutFacts(doc.page if needs_count else None,
+                               doc.anchor_pages if theme.toc else {})
+        if measured == facts or (passes == 1 and not needs_count and not theme.toc):
+            return RenderedPdf(target.getvalue(), doc.page, passes)
+        facts = measured
+    raise RuntimeError("the layout did not settle")  # pragma: no cover
 
 
 def _canvas_maker(epoch: int) -> Callable[..., Canvas]:

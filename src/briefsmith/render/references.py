@@ -9,11 +9,11 @@ when it is cited several times, each letter linking to one citation, in reading 
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
 
 from ..cite import Entry, ReferenceList
 from ..model import Document, KeyFigures
-from .context import HeadingParagraph, RenderContext
+from .context import AnchoredParagraph, RenderContext, heading_paragraph, tag
 
 UP = "\u2191"
 
@@ -23,17 +23,19 @@ def reference_list(refs: ReferenceList, ctx: RenderContext, *, level: int) -> li
     label = ctx.labels.references
     anchor = "references" if refs.section is None else f"references-{refs.section}"
     style = ctx.styles.h1 if level == 0 else ctx.styles.h2
-    story: list[Flowable] = [HeadingParagraph(
-        ctx.headings.text(label), style, anchor=anchor, outline_title=label, level=level,
-        section_title=label if level == 0 else None,
-    )]
+    story: list[Flowable] = [
+        CondPageBreak(style.fontSize * 4),
+        heading_paragraph(ctx.headings.text(label), style, anchor=anchor, outline_title=label,
+                          level=level, section_title=label if level == 0 else None),
+    ]
     hanging = ctx.bibliography.engine.hanging
     for entry in refs.entries:
-        story.append(Paragraph(
-            f'<a name="{entry.anchor}"/>{ctx.body.rich(entry.spans)}{backlinks(entry, ctx)}',
+        # The target is set while drawing (no <a name> tag: CJK line breaking fails on it).
+        story.append(tag(AnchoredParagraph(
+            f"{ctx.body.rich(entry.spans)}{backlinks(entry, ctx)}",
             ctx.styles.reference_hanging if hanging else ctx.styles.reference,
-            bulletText=None if hanging else entry.label,
-        ))
+            bulletText=None if hanging else entry.label, anchor=entry.anchor,
+        ), "BibEntry"))
     return story
 
 
@@ -112,6 +114,6 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
                       ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
                       *spans,
                   ]))
-    return [HeadingParagraph(ctx.headings.text(labels.evidence), s.h1, anchor="evidence",
-                             outline_title=labels.evidence, level=0,
-                             section_title=labels.evidence), table]
+    return [heading_paragraph(ctx.headings.text(labels.evidence), s.h1, anchor="evidence",
+                              outline_title=labels.evidence, level=0,
+                              section_title=labels.evidence), tag(table, "Table")]
