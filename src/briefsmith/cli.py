@@ -47,12 +47,14 @@ def main(ctx: click.Context, project_dir: Path) -> None:
               help="Where PDFs go (default: out/ in the project).")
 @click.option("--theme", help="Use this theme instead of the one each brief names.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--pdfa", is_flag=True,
+              help="Make PDF/A-2 files (2a when tagged), or fail saying why not.")
 @click.pass_obj
 def build(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: str | None,
-          strict: bool) -> None:
+          strict: bool, pdfa: bool) -> None:
     """Build BRIEFS (names or files in briefs/; default: all of them)."""
     options = pipeline.BuildOptions(output_dir=output_dir, theme=theme, strict=strict,
-                                    source_date_epoch=_source_date_epoch())
+                                    source_date_epoch=_source_date_epoch(), pdfa=pdfa)
     report = _call(pipeline.build, obj.project, briefs, options)
     for result in report.results:
         pages = "1 page" if result.pages == 1 else f"{result.pages} pages"

@@ -62,6 +62,7 @@ class BuildOptions:
     theme: str | None = None
     strict: bool = False
     source_date_epoch: int | None = None
+    pdfa: bool = False  # PDF/A-2 for every brief (a brief may ask for it itself)
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,8 @@ def check(project: Project, names: Sequence[str], options: BuildOptions | None =
 def build(project: Project, names: Sequence[str], options: BuildOptions | None = None,
           ) -> RunReport:
     """Validate, then render and write every brief whose own inputs have no errors."""
-    from .render import render_pdf  # ReportLab is only imported when something is drawn
+    from .finish import finish_pdf  # pikepdf and ReportLab are only imported for a build
+    from .render import render_pdf
 
     options = options or BuildOptions()
     output_dir = _output_dir(project, options.output_dir)
@@ -273,18 +275,27 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         epoch = options.source_date_epoch
         if epoch is None:
             epoch = calendar.timegm(doc.brief.date.timetuple())
+        tagged = doc.brief.pdf.tagged if doc.brief.pdf.tagged is not None else item.theme.tagged
+        pdfa = options.pdfa or doc.brief.pdf.pdfa
         pdf = render_pdf(doc, bibliography, item.theme, chains, item.assets, epoch=epoch,
-                         creator=f"briefsmith {__version__}")
+                         creator=f"briefsmith {__version__}", tagged=tagged)
+        finished = finish_pdf(pdf.data, pdf.structure, pdfa=pdfa)
+        if finished.pdfa_violations:
+            where = doc.brief.pdf.at if doc.brief.pdf.pdfa else doc.brief.at
+            for violation in finished.pdfa_violations:
+                run.problems.error(where, f"cannot make a PDF/A-2 file: {violation}")
+            continue
         target = output_dir / f"{doc.name}.pdf"
-        write_atomic(target, pdf.data)
-        digest = hashlib.sha256(pdf.data).hexdigest()
+        write_atomic(target, finished.data)
+        digest = hashlib.sha256(finished.data).hexdigest()
         cited = tuple(source.id for source in bibliography.references)
-        results.append(BriefResult(doc.name, target, pdf.pages, len(pdf.data), digest, cited))
+        results.append(BriefResult(doc.name, target, pdf.pages, len(finished.data), digest,
+                                   cited))
         warnings = sum(1 for p in run.problems
                        if p.severity is Severity.WARNING and p.location
                        and p.location.path in item.inputs)
         entries.append(ManifestEntry(doc.name, project.relative(target), pdf.pages,
-                                     len(pdf.data), digest, cited, warnings))
+                                     len(finished.data), digest, cited, warnings))
     if entries:
         update_manifest(output_dir, entries)
     return RunReport(run.problems.sorted(), results, options.strict)

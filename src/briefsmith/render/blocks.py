@@ -37,9 +37,10 @@ from ..model import (
 from ..model import (
     Table as TableBlock,
 )
-from .charts import chart_drawing
+from .charts import chart_description, chart_drawing
 from .context import RenderContext, heading_paragraph, tag
 from .figures import caption_paragraph, data_table, figure_flowables, image_flowable
+from .tagging import Node
 
 __all__ = ["RENDERERS", "image_flowable", "render_block", "renders"]
 
@@ -146,7 +147,7 @@ def key_figures(block: KeyFigures, ctx: RenderContext) -> list[Flowable]:
             ]
     table = Table(data, colWidths=widths, style=ctx.table_style(commands), hAlign="LEFT",
                   spaceBefore=ctx.theme.spacing.block / 2, spaceAfter=ctx.theme.spacing.block)
-    return [tag(table, "Aside")]
+    return [tag(table, "Div")]
 
 
 @renders(Timeline)
@@ -181,7 +182,7 @@ def timeline(block: Timeline, ctx: RenderContext) -> list[Flowable]:
         spaceBefore=ctx.theme.spacing.block / 2,
         spaceAfter=ctx.theme.spacing.block,
     )
-    tag(table, "Table")
+    tag(table, "Table", header_columns=1)  # the dates head their rows
     return [KeepTogether([table])] if len(rows) <= 6 else [table]
 
 
@@ -225,7 +226,7 @@ def callout(block: Callout, ctx: RenderContext) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 3 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5 * mm),
     ]), spaceBefore=ctx.theme.spacing.block / 2, spaceAfter=ctx.theme.spacing.block)
-    return [tag(box, "Aside")]
+    return [tag(box, "Note")]
 
 
 @renders(TableBlock)
@@ -236,8 +237,11 @@ def table(block: TableBlock, ctx: RenderContext) -> list[Flowable]:
     target = ctx.targets.of(block)
     assert target is not None
     # The caption stays with the header and the first rows; the rest may run on.
-    story: list[Flowable] = [caption_paragraph(block.caption, target, ctx, keep_with_next=True),
-                             data_table(rows, ctx)]
+    # The caption is the first child of the Table element.
+    element = Node("Table")
+    story: list[Flowable] = [caption_paragraph(block.caption, target, ctx, keep_with_next=True,
+                                               parent=element),
+                             data_table(rows, ctx, node=element)]
     if block.note is not None:
         story.append(Paragraph(f"{ctx.body.text(ctx.labels.note)}: {ctx.body.rich(block.note)}",
                                ctx.styles.source_line.clone("note", spaceAfter=0)))
@@ -253,8 +257,7 @@ def chart(block: Chart, ctx: RenderContext) -> list[Flowable]:
     target = ctx.targets.of(block)
     assert target is not None
     drawing = chart_drawing(block, ctx)
-    tag(drawing, "Figure", alt=f"{ctx.labels.caption('figure', target.number)}: "
-                               f"{block.caption.plain()}")
+    tag(drawing, "Figure", alt=chart_description(block, ctx))
     return figure_flowables(drawing, block.caption, target, block.source, ctx)
 
 
