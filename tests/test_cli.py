@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import SAMPLE_BRIEF, Cli
 from pdfinspect import Pdf
 
@@ -121,8 +123,9 @@ def test_source_date_epoch_sets_the_pdf_dates(minimal_project: Path, cli: Cli) -
     assert meta["/CreationDate"].startswith("D:20231114221320")
 
 
-def test_same_input_gives_same_bytes_across_processes(minimal_project: Path,
-                                                      tmp_path: Path) -> None:
+@pytest.mark.parametrize("options", [(), ("--pdfa",)], ids=["tagged", "pdfa"])
+def test_same_input_gives_same_bytes_across_processes(minimal_project: Path, tmp_path: Path,
+                                                      options: tuple[str, ...]) -> None:
     """Hash seeds, time zones, locales and working folders must not change a byte."""
     outputs = []
     for index, (seed, tz, lang) in enumerate([("1", "UTC", "C.UTF-8"),
@@ -134,7 +137,7 @@ def test_same_input_gives_same_bytes_across_processes(minimal_project: Path,
         env.pop("SOURCE_DATE_EPOCH", None)
         subprocess.run(
             [sys.executable, "-m", "briefsmith", "-C", str(minimal_project), "build",
-             "-o", str(out)],
+             "-o", str(out), *options],
             cwd=cwd, env=env, check=True, capture_output=True,
         )
         outputs.append((out / "mini.pdf").read_bytes())

@@ -66,10 +66,12 @@ def build(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: 
 @click.argument("briefs", nargs=-1)
 @click.option("--theme", help="Check against this theme instead of the one each brief names.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--pdfa", is_flag=True, help="Also check what PDF/A forbids (CMYK images).")
 @click.pass_obj
-def check(obj: _Context, briefs: Sequence[str], theme: str | None, strict: bool) -> None:
+def check(obj: _Context, briefs: Sequence[str], theme: str | None, strict: bool,
+          pdfa: bool) -> None:
     """Validate BRIEFS without rendering them."""
-    options = pipeline.BuildOptions(theme=theme, strict=strict)
+    options = pipeline.BuildOptions(theme=theme, strict=strict, pdfa=pdfa)
     report = _call(pipeline.check, obj.project, briefs, options)
     if not report.failed:
         click.echo("ok")

@@ -189,7 +189,7 @@ class _Prepared:
 
 
 def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
-             ) -> tuple[list[_Prepared], set[str]]:
+             pdfa: bool = False) -> tuple[list[_Prepared], set[str]]:
     """Read and validate every selected brief; returns the documents and failed names."""
     assert run.reader is not None
     prepared: list[_Prepared] = []
@@ -207,7 +207,8 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
         if theme is not None and theme.logo is not None:
             files.append((theme.logo, theme.at))
         load_assets(run.project, files, run.problems, run.assets)
-        validate_document(doc, chains, run.problems, run.project, run.assets)
+        validate_document(doc, chains, run.problems, run.project, run.assets,
+                          archival=pdfa or doc.brief.pdf.pdfa)
         inputs = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections),
                   *doc.bibliography_files}
         inputs.update(p for key, p in run.assets.paths.items()
@@ -242,7 +243,7 @@ def check(project: Project, names: Sequence[str], options: BuildOptions | None =
     options = options or BuildOptions()
     run = _Run(project)
     paths = select_briefs(project, names)
-    _prepare(run, paths, options.theme)
+    _prepare(run, paths, options.theme, options.pdfa)
     return RunReport(run.problems.sorted(), [], options.strict)
 
 
@@ -256,7 +257,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     output_dir = _output_dir(project, options.output_dir)
     run = _Run(project)
     paths = select_briefs(project, names)
-    prepared, _failed = _prepare(run, paths, options.theme)
+    prepared, _failed = _prepare(run, paths, options.theme, options.pdfa)
     results: list[BriefResult] = []
     entries: list[ManifestEntry] = []
     for item in prepared:

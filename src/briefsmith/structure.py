@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 # Roles that are not standard PDF 1.7 structure types, and the standard type each maps to
 # (the structure tree's /RoleMap).
-ROLE_MAP = {"Title": "P"}
+ROLE_MAP = {"Title": "P", "Aside": "Div"}
 
 
 @dataclass(frozen=True)

@@ -226,7 +226,7 @@ def callout(block: Callout, ctx: RenderContext) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 3 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5 * mm),
     ]), spaceBefore=ctx.theme.spacing.block / 2, spaceAfter=ctx.theme.spacing.block)
-    return [tag(box, "Note")]
+    return [tag(box, "Aside")]
 
 
 @renders(TableBlock)
@@ -243,8 +243,9 @@ def table(block: TableBlock, ctx: RenderContext) -> list[Flowable]:
                                                parent=element),
                              data_table(rows, ctx, node=element)]
     if block.note is not None:
-        story.append(Paragraph(f"{ctx.body.text(ctx.labels.note)}: {ctx.body.rich(block.note)}",
-                               ctx.styles.source_line.clone("note", spaceAfter=0)))
+        story.append(tag(Paragraph(
+            f"{ctx.body.text(ctx.labels.note)}: {ctx.body.rich(block.note)}",
+            ctx.styles.source_line.clone("note", spaceAfter=0)), "Note"))
     if block.source is not None:
         story.append(Paragraph(ctx.source_line(block.source), ctx.styles.source_line))
     else:

@@ -55,8 +55,7 @@ def chart_description(block: Chart, ctx: RenderContext) -> str:
         return f"{kind}. " + ", ".join(
             f"{c} {number(v)} ({number(100 * v / total, 0)}%)"
             for c, v in zip(data.categories, values, strict=True)) + "."
-    axes = " / ".join(t for t in (block.y_label, block.x_label) if t)
-    parts = [f"{kind}" + (f" ({axes})" if axes else "") + "."]
+    parts = [f"{kind}."]
     for name, values in data.series:
         pairs = ", ".join(f"{c} {number(v)}" for c, v in zip(data.categories, values,
                                                               strict=True))

@@ -24,6 +24,7 @@ untagged one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -38,8 +39,6 @@ from reportlab.platypus.flowables import BulletDrawer, LIIndenter, _Container, _
 from ..structure import Content, Element, LinkAnnotation, StructureTree
 
 # Roles that group the flowables inside a box (a one-cell table drawn as a frame).
-GROUPING_ROLES = frozenset({"Sect", "Div", "Note", "BlockQuote", "TOC"})
-
 
 class Node:
     """A structure element to be: created when content is first drawn into it.
@@ -307,6 +306,7 @@ class StructureRecorder:
         self._page_contents: list[list[Element]] = [[]]
         self._annotations: list[int] = [0]
         self._notes = 0
+        self._page_artifact_end: int | None = None
         # What is open now: (element or None for an artifact, index of its operator in the
         # page's code or None for the page-level artifact, mcid)
         self._open: tuple[Element | None, int | None, int | None] = (None, None, None)
@@ -327,6 +327,11 @@ class StructureRecorder:
 
     def end(self) -> None:
         self._switch(self._stack.pop())
+
+    @property
+    def reading(self) -> bool:
+        """Whether what is drawn now is content (read aloud), not an artifact."""
+        return self._open[0] is not None
 
     @contextmanager
     def artifact(self, kind: str | None = None, subtype: str | None = None,
@@ -360,11 +365,13 @@ class StructureRecorder:
         assert not self._stack, "a flowable is still drawing at the end of a page"
         code = self.canvas._code
         self._close()
-        if code and code[0] == "EMC":  # the page started with tagged content
-            del code[0]
+        end = self._page_artifact_end
+        if end is not None and not _paints(code[:end], 0):  # it drew nothing
+            del code[end]
         else:
             code.insert(0, "/Artifact BMC")
         self._open = (None, None, None)
+        self._page_artifact_end = None
         self._page_contents.append([])
         self._annotations.append(0)
 
@@ -403,12 +410,16 @@ class StructureRecorder:
     def _close(self) -> None:
         element, index, mcid = self._open
         code = self.canvas._code
-        if index is not None and index == len(code) - 1:  # nothing was drawn: take it back
-            code.pop()
-            if element is not None and mcid is not None:
+        if index is not None and not _paints(code, index + 1):
+            # Nothing was drawn (only state changes such as q, Q, cm): take the sequence
+            # back rather than leave an empty element or artifact in the file.
+            del code[index]
+            if element is not None and mcid is not None:  # the page's last mcid
                 self._page_contents[-1].pop()
-                element.kids.pop()
+                element.kids.remove(Content(len(self._page_contents) - 1, mcid))
         else:
+            if index is None:  # the page-level artifact, opened at the page's start
+                self._page_artifact_end = len(code)
             code.append("EMC")
 
 
@@ -417,23 +428,57 @@ _JOINING = frozenset("-\u00ad\u2010\u2011/")
 
 
 class _ReadingTextObject(PDFTextObject):
-    """Ends each line of running text with a space, so text read in content order (as
-    assistive technology and text extraction read it) does not run the last word of one
-    line into the first word of the next.  The space draws nothing, and ``T*`` starts the
-    next line where it starts anyway, so the page looks the same.  No space follows a
-    hyphen, a slash or a CJK character, where lines break inside words."""
+    """Ends each line of running text (and each text object, such as a reference's
+    label) with a space, so text read in content order (as assistive technology and text
+    extraction read it) does not run the last word of one line into the first word of the
+    next.  The space draws nothing, and ``T*`` starts the next line where it starts
+    anyway, so the page looks the same.  No space follows a hyphen, a slash or a CJK
+    character, where lines break inside words."""
 
     _last = ""
+
+    def _ends_a_word(self) -> bool:
+        """Whether a space belongs after the text so far (artifacts are not read: none)."""
+        end = self._last[-1:] or " "
+        return (not end.isspace() and end not in _JOINING and ord(end) < 0x2E80
+                and self._canvas.structure.reading)
 
     def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N802, N803
         if text:
             self._last = text
-        if TStar and self._last:
-            end = self._last[-1]
-            if not end.isspace() and end not in _JOINING and ord(end) < 0x2E80:
-                text += " "
-                self._last = " "
+        if TStar and self._ends_a_word():
+            text += " "
+            self._last = " "
         super()._textOut(text, TStar)
+
+    def textOut(self, text: str) -> None:  # noqa: N802 - ReportLab's name
+        if text:
+            self._last = text
+        super().textOut(text)
+
+    def textLine(self, text: str = "") -> None:  # noqa: N802 - ReportLab's name
+        if text:
+            self._last = text
+        if self._ends_a_word():
+            text += " "
+            self._last = " "
+        super().textLine(text)
+
+    def getCode(self) -> str:  # noqa: N802 - ReportLab's name
+        if self._ends_a_word():
+            self._code.append(self._formatText(" "))
+            self._last = " "
+        return super().getCode()
+
+
+# Operators that put marks on the page: text showing, path painting, XObjects, shadings,
+# inline images.  Strings inside text operands may look like them: that only keeps a
+# sequence that could have gone, never drops one that draws.
+_PAINTING = re.compile(r"(?<![\w/*'\"])(?:Tj|TJ|'|\"|[SsfFBb]\*?|Do|sh|BI)(?![\w*])")
+
+
+def _paints(code: list[str], start: int) -> bool:
+    return any(_PAINTING.search(op) for op in code[start:])
 
 
 class TaggingCanvas(Canvas):
