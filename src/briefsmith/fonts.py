@@ -21,8 +21,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fontTools.ttLib import TTCollection, TTFont, TTLibError
+if TYPE_CHECKING:  # fontTools is imported only when a font file must really be read
+    from fontTools.ttLib import TTFont
 
 STYLES = ("regular", "bold", "italic", "bolditalic")
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
@@ -134,7 +136,7 @@ def discover(dirs: Sequence[Path]) -> FontIndex:
     seen_families: set[str] = set()
     for folder in dirs:
         folder_faces: list[FontFace] = []
-        for path in sorted(_font_files(folder)):
+        for path in sorted(font_files(folder)):
             try:
                 stat = path.stat()
             except OSError:
@@ -154,7 +156,7 @@ def discover(dirs: Sequence[Path]) -> FontIndex:
     return FontIndex(faces)
 
 
-def _font_files(folder: Path) -> Iterable[Path]:
+def font_files(folder: Path) -> Iterable[Path]:
     for dirpath, _dirnames, filenames in os.walk(folder, followlinks=False):
         for name in filenames:
             if name.lower().endswith(FONT_SUFFIXES):
@@ -162,6 +164,8 @@ def _font_files(folder: Path) -> Iterable[Path]:
 
 
 def _read_faces(path: Path) -> list[FontFace]:
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
     try:
         if path.suffix.lower() == ".ttc":
             container = TTCollection(str(path), lazy=True)
@@ -226,6 +230,8 @@ def _write_cache(path: Path, data: dict[str, dict]) -> None:
 @cache
 def coverage(path: str, index: int) -> frozenset[int]:
     """The code points a face has glyphs for (read once per process)."""
+    from fontTools.ttLib import TTFont
+
     with TTFont(path, fontNumber=index, lazy=True) as font:
         return frozenset(font.getBestCmap() or {})
 

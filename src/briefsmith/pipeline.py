@@ -12,29 +12,40 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from . import __version__
+from .batch import Shard, run_all
 from .cite import build_bibliography
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
 from .fonts import FontChain, FontIndex, discover, font_dirs, resolve_chain
 from .i18n import labels_for
+from .incremental import (
+    BuildState,
+    BuiltBrief,
+    FileDigests,
+    brief_inputs,
+    brief_key,
+    environment_key,
+    selection_key,
+)
 from .model import Document, walk_citations
 from .project import (
     BRIEFS_DIR,
     CONTENT_DIR,
     DEFAULT_OUTPUT_DIR,
     FONTS_DIR,
-    SOURCES_FILE,
     STYLES_DIR,
     Project,
 )
 from .read import ContentReader
 from .theme import Theme, load_theme
 from .validate import unused_sources, validate_document, validate_sources
-from .write import ManifestEntry, update_manifest, write_atomic
+from .write import ManifestEntry, read_manifest, update_manifest, update_timings, write_atomic
 
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: PDF dates have four-digit years
 
@@ -49,6 +60,9 @@ class BuildOptions:
     theme: str | None = None
     strict: bool = False
     source_date_epoch: int | None = None
+    jobs: int = 1  # worker processes for rendering
+    shard: Shard | None = None  # build only this slice of the briefs
+    force: bool = False  # rebuild briefs that are up to date
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,17 @@ class BriefResult:
     size: int
     sha256: str
     sources_cited: tuple[str, ...]
+    seconds: float = 0.0
+
+
+class Progress(Protocol):
+    """Hears about a build as it goes (the CLI draws a progress bar or prints lines)."""
+
+    def planned(self, count: int) -> None:
+        """``count`` briefs are about to be rendered."""
+
+    def finished(self, result: BriefResult) -> None:
+        """One brief was rendered and written."""
 
 
 @dataclass
@@ -66,6 +91,9 @@ class RunReport:
     problems: list[Problem] = field(default_factory=list)
     results: list[BriefResult] = field(default_factory=list)
     strict: bool = False
+    up_to_date: list[Path] = field(default_factory=list)  # outputs skipped as current
+    not_built: list[str] = field(default_factory=list)  # briefs blocked by problems
+    seconds: float = 0.0
 
     @property
     def failed(self) -> bool:
@@ -169,11 +197,11 @@ class _Prepared:
     doc: Document
     theme: Theme | None
     chains: dict[str, FontChain] | None
-    inputs: frozenset[str]
+    inputs: tuple[str, ...]
 
 
 def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
-             ) -> tuple[list[_Prepared], set[str]]:
+             whole_project: bool = True) -> tuple[list[_Prepared], set[str]]:
     """Read and validate every selected brief; returns the documents and failed names."""
     assert run.reader is not None
     prepared: list[_Prepared] = []
@@ -188,11 +216,9 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
         theme_name = theme_override or doc.brief.theme
         theme, chains = run.theme(theme_name, doc.brief.at)
         validate_document(doc, chains, run.problems)
-        inputs = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections)}
-        if theme is not None:
-            inputs.add(theme.path)
-        prepared.append(_Prepared(doc, theme, chains, frozenset(inputs)))
-    unused_sources(sources, [p.doc for p in prepared], run.problems)
+        prepared.append(_Prepared(doc, theme, chains, brief_inputs(doc, theme)))
+    if whole_project:  # "never cited" is about the project; a shard or one brief can't tell
+        unused_sources(sources, [p.doc for p in prepared], run.problems)
     return prepared, failed
 
 
@@ -215,46 +241,135 @@ def check(project: Project, names: Sequence[str], options: BuildOptions | None =
     options = options or BuildOptions()
     run = _Run(project)
     paths = select_briefs(project, names)
-    _prepare(run, paths, options.theme)
+    _prepare(run, paths, options.theme, whole_project=not names)
     return RunReport(run.problems.sorted(), [], options.strict)
 
 
 def build(project: Project, names: Sequence[str], options: BuildOptions | None = None,
-          ) -> RunReport:
-    """Validate, then render and write every brief whose own inputs have no errors."""
-    from .render import render_pdf  # ReportLab is only imported when something is drawn
-
+          progress: Progress | None = None) -> RunReport:
+    """Validate, then render and write every brief whose own inputs have no errors and
+    whose PDF is not already up to date (see :mod:`briefsmith.incremental`)."""
     options = options or BuildOptions()
+    started = time.perf_counter()
     output_dir = _output_dir(project, options.output_dir)
-    run = _Run(project)
     paths = select_briefs(project, names)
-    prepared, _failed = _prepare(run, paths, options.theme)
-    results: list[BriefResult] = []
-    entries: list[ManifestEntry] = []
+    if options.shard is not None:
+        paths = [p for p in paths if options.shard.contains(p.stem)]
+    state = BuildState.load(output_dir, listed=read_manifest(output_dir))
+    digests = FileDigests(project, state.files)
+    environment = environment_key(project, digests, theme=options.theme,
+                                  epoch=options.source_date_epoch)
+    selection = selection_key([str(options.shard), *(p.stem for p in paths)])
+    if not options.force:
+        replayed = _replay(state, paths, environment, digests, selection, output_dir)
+        if replayed is not None:
+            if progress is not None:
+                progress.planned(0)
+            state.save(digests)
+            return RunReport(replayed, [], options.strict,
+                             up_to_date=[output_dir / f"{p.stem}.pdf" for p in paths],
+                             seconds=time.perf_counter() - started)
+
+    run = _Run(project)
+    prepared, failed = _prepare(run, paths, options.theme,
+                                whole_project=not names and options.shard is None)
+    report = RunReport(strict=options.strict, not_built=sorted(failed))
+    keys: dict[str, str | None] = dict.fromkeys(failed)
+    tasks: list[_RenderTask] = []
     for item in prepared:
+        name = item.doc.name
+        keys[name] = key = brief_key(environment, item.inputs, digests)
         if _blocked(item, run.problems, options.strict):
+            report.not_built.append(name)
             continue
         assert item.theme is not None and item.chains is not None
-        doc = item.doc
-        bibliography = build_bibliography(doc, labels_for(doc.brief.language))
+        target = output_dir / f"{name}.pdf"
+        if not options.force and state.up_to_date(name, key):
+            report.up_to_date.append(target)
+            continue
         epoch = options.source_date_epoch
         if epoch is None:
-            epoch = calendar.timegm(doc.brief.date.timetuple())
-        pdf = render_pdf(doc, bibliography, item.theme, item.chains, epoch=epoch,
-                         creator=f"briefsmith {__version__}")
-        target = output_dir / f"{doc.name}.pdf"
-        write_atomic(target, pdf.data)
-        digest = hashlib.sha256(pdf.data).hexdigest()
-        cited = tuple(ref.source.id for ref in bibliography.references)
-        results.append(BriefResult(doc.name, target, pdf.pages, len(pdf.data), digest, cited))
-        warnings = sum(1 for p in run.problems
-                       if p.severity is Severity.WARNING and p.location
-                       and p.location.path in item.inputs)
-        entries.append(ManifestEntry(doc.name, project.relative(target), pdf.pages,
-                                     len(pdf.data), digest, cited, warnings))
-    if entries:
-        update_manifest(output_dir, entries)
-    return RunReport(run.problems.sorted(), results, options.strict)
+            epoch = calendar.timegm(item.doc.brief.date.timetuple())
+        tasks.append(_RenderTask(item.doc, item.theme, item.chains, epoch, target))
+
+    if progress is not None:
+        progress.planned(len(tasks))
+    report.results = run_all(_render_brief, tasks, jobs=options.jobs,
+                             on_done=progress.finished if progress is not None else None,
+                             before_fork=lambda: _preload_fonts(tasks))
+    problems = run.problems.sorted()
+    inputs = {item.doc.name: item.inputs for item in prepared}
+    for result in report.results:
+        state.record_brief(result.name, BuiltBrief(
+            keys[result.name] or "", inputs[result.name], result.output.name, result.sha256))
+    current = {p.stem for p in project.brief_files()}
+    warnings = {name: tuple(str(p) for p in problems if p.severity is Severity.WARNING
+                            and p.location is not None and p.location.path in files)
+                for name, files in inputs.items()}
+    update_manifest(output_dir, [_manifest_entry(project, r, warnings[r.name])
+                                 for r in report.results],
+                    warnings=warnings, keep=current)
+    update_timings(output_dir, {r.name: r.seconds for r in report.results}, keep=current)
+    state.keep_briefs(current)
+    state.record_run(selection, keys, problems)
+    state.save(digests)
+    report.problems = problems
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _replay(state: BuildState, paths: Sequence[Path], environment: str, digests: FileDigests,
+            selection: str, output_dir: Path) -> list[Problem] | None:
+    """The problems of the last identical run if every selected PDF is up to date, decided
+    from file stamps alone (no YAML is parsed); ``None`` means "build"."""
+    keys: dict[str, str | None] = {}
+    for path in paths:
+        key = state.recorded_key(path.stem, environment, digests)
+        if key is None or not state.up_to_date(path.stem, key):
+            return None
+        keys[path.stem] = key
+    return state.replay(selection, keys)
+
+
+@dataclass(frozen=True)
+class _RenderTask:
+    """One brief to render: everything a worker process needs, and nothing it must read."""
+
+    doc: Document
+    theme: Theme
+    chains: dict[str, FontChain]
+    epoch: int
+    target: Path
+
+
+def _render_brief(task: _RenderTask) -> BriefResult:
+    """Cite, render and write one brief (runs in a worker process when ``jobs > 1``)."""
+    from .render import render_pdf  # ReportLab is only imported when something is drawn
+
+    started = time.perf_counter()
+    doc = task.doc
+    bibliography = build_bibliography(doc, labels_for(doc.brief.language))
+    pdf = render_pdf(doc, bibliography, task.theme, task.chains, epoch=task.epoch,
+                     creator=f"briefsmith {__version__}")
+    write_atomic(task.target, pdf.data)
+    digest = hashlib.sha256(pdf.data).hexdigest()
+    cited = tuple(ref.source.id for ref in bibliography.references)
+    return BriefResult(doc.name, task.target, pdf.pages, len(pdf.data), digest, cited,
+                       round(time.perf_counter() - started, 3))
+
+
+def _preload_fonts(tasks: Sequence[_RenderTask]) -> None:
+    """Load the fonts once in the parent, so forked workers inherit them."""
+    from .render import preload_fonts
+
+    for chains in {id(t.chains): t.chains for t in tasks}.values():
+        preload_fonts(chains)
+
+
+def _manifest_entry(project: Project, result: BriefResult, warnings: tuple[str, ...],
+                    ) -> ManifestEntry:
+    return ManifestEntry(result.name, project.relative(result.output), result.pages,
+                         result.size, result.sha256, result.sources_cited, warnings)
 
 
 def _output_dir(project: Project, requested: Path | None) -> Path:

@@ -19,7 +19,13 @@ from .page import Metadata, RenderedPdf, RunningValues, lay_out, page_frame_widt
 from .story import build_story
 from .styles import build_styles
 
-__all__ = ["RenderedPdf", "render_pdf"]
+__all__ = ["RenderedPdf", "preload_fonts", "render_pdf"]
+
+
+def preload_fonts(chains: dict[str, FontChain]) -> None:
+    """Register a theme's fonts now (before worker processes fork and inherit them)."""
+    for chain in chains.values():
+        register_chain(chain)
 
 
 def render_pdf(doc: Document, bibliography: Bibliography, theme: Theme,
