@@ -18,6 +18,7 @@ from .pipeline import BuildOptions, Progress, RunReport, UsageError, build
 from .project import DEFAULT_OUTPUT_DIR, Project
 
 DEBOUNCE_MS = 400  # group the several writes of one save (editors write, rename, chmod)
+READY_TIMEOUT_MS = 200
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,16 @@ def rebuilds(project: Project, names: Sequence[str], options: BuildOptions, *,
         hidden = any(part.startswith(".") for part in parts)
         return not hidden and ignore(change, path)  # type: ignore[arg-type]
 
+    changes = watch(project.root, watch_filter=relevant, debounce=DEBOUNCE_MS,
+                    stop_event=stop_event, raise_interrupt=False,  # type: ignore[arg-type]
+                    yield_on_timeout=True, rust_timeout=READY_TIMEOUT_MS)
+    # The first step starts the watcher, so an edit made during the first build is seen.
+    next(changes, None)
     yield _attempt(project, names, options, (), progress)
-    for changes in watch(project.root, watch_filter=relevant, debounce=DEBOUNCE_MS,
-                         stop_event=stop_event, raise_interrupt=False):  # type: ignore[arg-type]
-        changed = tuple(sorted({project.relative(Path(path)) for _change, path in changes}))
-        yield _attempt(project, names, options, changed, progress)
+    for batch in changes:
+        if batch:
+            changed = tuple(sorted({project.relative(Path(path)) for _change, path in batch}))
+            yield _attempt(project, names, options, changed, progress)
 
 
 def _attempt(project: Project, names: Sequence[str], options: BuildOptions,
