@@ -1,10 +1,13 @@
-"""Pages: paper, frames, running header and footer, bookmarks, and the layout passes.
+"""Pages: paper, frames, running header and footer, bookmarks, and the one layout pass.
 
 "Page X of Y" needs Y before the last page is laid out.  The well-known ``NumberedCanvas``
-recipe defers page output and sends every bookmark and link to page 1, so instead we lay
-the story out again when a pass learns a fact the page decorations print (the page count):
-pass one counts, pass two prints the count.  Only facts that change the *decorations* feed
-back, so the second pass has the same page breaks and the loop ends there.
+recipe defers page output and sends every bookmark and link to page 1; laying the story
+out twice (once to count) doubles the cost of every build.  Instead, a header or footer
+piece that prints ``{pages}`` is placed on its page as a PDF form XObject (a named,
+reusable drawing) that is only *referenced* there; the forms are drawn once the last page
+is done and the count is known, just before the file is written.  Everything else on the
+page, links and bookmarks included, is drawn in the one pass as usual.  A decoration never
+changes the page breaks, so nothing else depends on the count.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from reportlab.lib.pagesizes import A4, A5, LEGAL, LETTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -27,12 +31,12 @@ from reportlab.platypus import (
     Paragraph,
 )
 
-from ..theme import RunningText, Theme
+from ..theme import RunningText, Template, Theme
 from .markup import MarkupWriter
 from .styles import Styles
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER, "Legal": LEGAL, "A5": A5}
-MAX_PASSES = 4
+COUNT = "{pages}"
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,6 @@ class RunningValues:
 class RenderedPdf:
     data: bytes
     pages: int
-    passes: int
 
 
 def page_frame_width(theme: Theme) -> float:
@@ -69,13 +72,14 @@ def page_frame_width(theme: Theme) -> float:
 
 class BriefDocTemplate(BaseDocTemplate):
     def __init__(self, target: io.BytesIO, *, theme: Theme, styles: Styles,
-                 writer: MarkupWriter, values: RunningValues, known_pages: int | None,
-                 metadata: Metadata) -> None:
+                 writer: MarkupWriter, values: RunningValues, metadata: Metadata) -> None:
         self.theme = theme
         self.styles = styles
         self.writer = writer
         self.values = values
-        self.known_pages = known_pages
+        # Pieces that print the page count: (form name, template, style, values, y).
+        self.deferred: list[tuple[str, Template, ParagraphStyle, dict[str, str], float]] = []
+        self._doSave = 0  # ReportLab's switch: we save after drawing the deferred forms
         # The running head names the section in force at the top of the page: the one
         # continuing from the previous page, or the one whose heading opens this page.
         self.section_at_top = ""
@@ -143,7 +147,6 @@ class BriefDocTemplate(BaseDocTemplate):
             "title": self.values.title, "subtitle": self.values.subtitle,
             "date": self.values.date, "organisation": self.values.organisation,
             "section": section, "page": str(page),
-            "pages": str(self.known_pages) if self.known_pages else "",
         }
         height = self.pagesize[1]
         margins = self.theme.page.margins
@@ -155,12 +158,18 @@ class BriefDocTemplate(BaseDocTemplate):
         for template, style in pieces:
             if template is None:
                 continue
+            if COUNT in template:
+                name = f"running-{'head' if top else 'foot'}-{style.name}-{page}"
+                canv.saveState()
+                canv.doForm(name)
+                canv.restoreState()
+                self.deferred.append((name, template, style, values, y))
+                drew = True
+                continue
             content = template.fill(**values)
             if not content:
                 continue
-            para = Paragraph(self.writer.text(content), style)
-            para.wrap(self.width, 100)
-            para.drawOn(canv, self.leftMargin, y)
+            self._draw_piece(canv, content, style, y)
             drew = True
         if drew:
             canv.saveState()
@@ -170,28 +179,31 @@ class BriefDocTemplate(BaseDocTemplate):
             canv.line(self.leftMargin, line_y, self.leftMargin + self.width, line_y)
             canv.restoreState()
 
+    def _draw_piece(self, canv: Canvas, content: str, style: ParagraphStyle, y: float) -> None:
+        para = Paragraph(self.writer.text(content), style)
+        para.wrap(self.width, 100)
+        para.drawOn(canv, self.leftMargin, y)
+
+    def finish(self) -> None:
+        """Draw the pieces that print the page count, now that it is known; save."""
+        count = str(self.page)
+        for name, template, style, values, y in self.deferred:
+            self.canv.beginForm(name)
+            self._draw_piece(self.canv, template.fill(**values, pages=count), style, y)
+            self.canv.endForm()
+        self.canv.save()
+
 
 def lay_out(story_factory: Callable[[], list[Flowable]], *, theme: Theme, styles: Styles,
             writer: MarkupWriter, values: RunningValues, metadata: Metadata,
             epoch: int) -> RenderedPdf:
-    """Build until the facts printed in decorations are stable (normally two passes)."""
-    needs_count = any(
-        "{pages}" in (t or "")
-        for running in (theme.header, theme.footer)
-        for t in (running.left, running.center, running.right)
-    )
-    known_pages: int | None = None
-    for passes in range(1, MAX_PASSES + 1):
-        target = io.BytesIO()
-        doc = BriefDocTemplate(target, theme=theme, styles=styles, writer=writer, values=values,
-                               known_pages=known_pages, metadata=metadata)
-        story = [NextPageTemplate("later"), *story_factory()]
-        doc.build(story, canvasmaker=_canvas_maker(epoch))
-        pages = doc.page
-        if not needs_count or pages == known_pages:
-            return RenderedPdf(target.getvalue(), pages, passes)
-        known_pages = pages
-    raise RuntimeError("page count did not settle")  # pragma: no cover
+    """Lay the story out once and write the PDF."""
+    target = io.BytesIO()
+    doc = BriefDocTemplate(target, theme=theme, styles=styles, writer=writer, values=values,
+                           metadata=metadata)
+    doc.build([NextPageTemplate("later"), *story_factory()], canvasmaker=_canvas_maker(epoch))
+    doc.finish()
+    return RenderedPdf(target.getvalue(), doc.page)
 
 
 def _canvas_maker(epoch: int) -> Callable[..., Canvas]:
