@@ -13,6 +13,7 @@ It reads fonts with fontTools only; registering them with ReportLab is the rende
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -214,7 +215,7 @@ def _read_cache(path: Path) -> dict[str, dict]:
     return data if isinstance(data, dict) else {}
 
 
-def _write_cache(path: Path, data: dict[str, dict]) -> None:
+def _write_cache(path: Path, data: object) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -229,11 +230,47 @@ def _write_cache(path: Path, data: dict[str, dict]) -> None:
 
 @cache
 def coverage(path: str, index: int) -> frozenset[int]:
-    """The code points a face has glyphs for (read once per process)."""
+    """The code points a face has glyphs for (read once per process).
+
+    Reading a CJK font's character map takes longer than laying out a brief, so the
+    answer is kept on disk as ranges, keyed by the file's path, size and modification time.
+    """
+    cache_file = _coverage_cache_file(path, index)
+    if cache_file is not None:
+        try:
+            flat = json.loads(cache_file.read_text(encoding="utf-8"))
+            return frozenset(cp for start, end in zip(flat[::2], flat[1::2], strict=True)
+                             for cp in range(start, end + 1))
+        except (OSError, ValueError, TypeError):
+            pass
     from fontTools.ttLib import TTFont
 
     with TTFont(path, fontNumber=index, lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
+        found = frozenset(font.getBestCmap() or {})
+    if cache_file is not None:
+        _write_cache(cache_file, _ranges(found))
+    return found
+
+
+def _ranges(codepoints: frozenset[int]) -> list[int]:
+    """``[start, end, start, end, ...]`` runs of consecutive code points."""
+    flat: list[int] = []
+    for cp in sorted(codepoints):
+        if flat and cp == flat[-1] + 1:
+            flat[-1] = cp
+        else:
+            flat += [cp, cp]
+    return flat
+
+
+def _coverage_cache_file(path: str, index: int) -> Path | None:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    key = f"{path}\0{index}\0{stat.st_size}\0{stat.st_mtime_ns}"
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return _cache_file().parent / f"coverage-v{_CACHE_VERSION}" / f"{digest}.json"
 
 
 def needs_glyph(char: str) -> bool:

@@ -23,9 +23,10 @@ __all__ = ["RenderedPdf", "preload_fonts", "render_pdf"]
 
 
 def preload_fonts(chains: dict[str, FontChain]) -> None:
-    """Register a theme's fonts now (before worker processes fork and inherit them)."""
+    """Register a theme's primary fonts now (before worker processes fork and inherit
+    them); fallback families are registered where a brief's text needs them."""
     for chain in chains.values():
-        register_chain(chain)
+        register_chain(chain).font()
 
 
 def render_pdf(doc: Document, bibliography: Bibliography, theme: Theme,

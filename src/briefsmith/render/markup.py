@@ -61,7 +61,7 @@ class MarkupWriter:
             if font <= 0:
                 out.append(escaped)
             else:
-                out.append(f'<font name="{self.chain.names[font]}">{escaped}</font>')
+                out.append(f'<font name="{self.chain.name(font)}">{escaped}</font>')
         return "".join(out)
 
     def rich(self, value: RichText | Iterable[Inline]) -> str:
