@@ -62,6 +62,16 @@ def available_cpus() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def peak_memory() -> int:
+    """This process's peak resident memory in bytes (0 where the platform cannot tell)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # macOS counts bytes, Linux KiB
+
+
 def run_all(func: Callable[[T], R], tasks: Sequence[T], *, jobs: int,
             on_done: Callable[[R], None] | None = None,
             before_fork: Callable[[], None] | None = None) -> list[R]:

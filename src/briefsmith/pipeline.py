@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import __version__
-from .batch import Shard, run_all
+from .batch import Shard, peak_memory, run_all
 from .cite import build_bibliography
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
 from .fonts import FontChain, FontIndex, discover, font_dirs, resolve_chain
@@ -74,6 +74,7 @@ class BriefResult:
     sha256: str
     sources_cited: tuple[str, ...]
     seconds: float = 0.0
+    peak_memory: int = 0  # bytes: the rendering process's peak resident size so far
 
 
 class Progress(Protocol):
@@ -355,7 +356,7 @@ def _render_brief(task: _RenderTask) -> BriefResult:
     digest = hashlib.sha256(pdf.data).hexdigest()
     cited = tuple(ref.source.id for ref in bibliography.references)
     return BriefResult(doc.name, task.target, pdf.pages, len(pdf.data), digest, cited,
-                       round(time.perf_counter() - started, 3))
+                       round(time.perf_counter() - started, 3), peak_memory())
 
 
 def _preload_fonts(tasks: Sequence[_RenderTask]) -> None:

@@ -103,6 +103,8 @@ def build_summary(report: RunReport, relative: Callable[[Path], str]) -> dict[st
             "seconds": r.seconds,
         } for r in sorted(report.results, key=lambda r: r.name)],
         "up_to_date": sorted(relative(p) for p in report.up_to_date),
+        "peak_worker_memory_mib": round(max((r.peak_memory for r in report.results),
+                                            default=0) / 2**20, 1),
         "not_built": sorted(report.not_built),
         **counts(report.problems),
         "problems": [problem_json(p) for p in report.problems],
