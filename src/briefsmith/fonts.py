@@ -202,9 +202,14 @@ def _face(path: Path, index: int, font: TTFont) -> FontFace:
     return FontFace(family, subfamily, str(path), index, int(weight), italic, psname, outlines)
 
 
-def _cache_file() -> Path:
+def cache_dir() -> Path:
+    """Where briefsmith keeps what it learnt about font files (safe to delete)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
-    return Path(base) / "briefsmith" / f"fonts-v{_CACHE_VERSION}.json"
+    return Path(base) / "briefsmith"
+
+
+def _cache_file() -> Path:
+    return cache_dir() / f"fonts-v{_CACHE_VERSION}.json"
 
 
 def _read_cache(path: Path) -> dict[str, dict]:
@@ -270,7 +275,7 @@ def _coverage_cache_file(path: str, index: int) -> Path | None:
         return None
     key = f"{path}\0{index}\0{stat.st_size}\0{stat.st_mtime_ns}"
     digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return _cache_file().parent / f"coverage-v{_CACHE_VERSION}" / f"{digest}.json"
+    return cache_dir() / f"coverage-v{_CACHE_VERSION}" / f"{digest}.json"
 
 
 def needs_glyph(char: str) -> bool:

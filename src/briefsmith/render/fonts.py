@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from ..fonts import STYLES, FontChain, FontFace
+from .fontcache import load_ttfont
 
 _REGISTERED_FACES: set[str] = set()
 
@@ -74,6 +74,6 @@ def _register_family(faces: dict[str, FontFace]) -> dict[str, str]:
 
 def _register_face(face: FontFace) -> str:
     if face.key not in _REGISTERED_FACES:
-        pdfmetrics.registerFont(TTFont(face.key, face.path, subfontIndex=face.index))
+        pdfmetrics.registerFont(load_ttfont(face))
         _REGISTERED_FACES.add(face.key)
     return face.key
