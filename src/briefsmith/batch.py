@@ -15,15 +15,17 @@ the number of workers.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:  # process pools are imported only when a build uses them
+    import multiprocessing.context
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -88,6 +90,8 @@ def run_all(func: Callable[[T], R], tasks: Sequence[T], *, jobs: int,
             if on_done is not None:
                 on_done(results[index])  # type: ignore[arg-type]
         return results  # type: ignore[return-value]
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     context = _context()
     if before_fork is not None and context.get_start_method() == "fork":
         before_fork()
@@ -117,6 +121,8 @@ def run_all(func: Callable[[T], R], tasks: Sequence[T], *, jobs: int,
 def _context() -> multiprocessing.context.BaseContext:
     """``fork`` where it is safe and cheap (Linux, no other threads): workers start with
     everything already imported; elsewhere the platform's default start method."""
+    import multiprocessing
+
     if sys.platform.startswith("linux") and _single_threaded():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import os
 import platform
@@ -34,7 +35,6 @@ import time
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from . import __version__
@@ -51,8 +51,8 @@ PACKAGED_PREFIX = "<briefsmith>/themes/"
 ABSENT = "absent"
 RACY_SECONDS = 2.0
 KEPT_RUNS = 16
-# Libraries whose version can change the bytes of a PDF.
-LIBRARIES = ("reportlab", "fonttools", "pyphen")
+# Libraries whose version can change the bytes of a PDF (module, version attribute).
+LIBRARIES = (("reportlab", "Version"), ("fontTools", "version"), ("pyphen", "__version__"))
 
 
 def brief_inputs(doc: Document, theme: Theme | None) -> tuple[str, ...]:
@@ -131,7 +131,7 @@ def environment_key(project: Project, digests: FileDigests, *, theme: str | None
         f"briefsmith={__version__}",
         f"python={platform.python_version()}",
         f"zlib={zlib.ZLIB_RUNTIME_VERSION}",
-        *(f"{lib}={_version(lib)}" for lib in LIBRARIES),
+        *(f"{module}={_version(module, attribute)}" for module, attribute in LIBRARIES),
         f"theme={theme or ''}",
         f"epoch={'' if epoch is None else epoch}",
         f"fonts={_font_environment(project, digests)}",
@@ -139,10 +139,12 @@ def environment_key(project: Project, digests: FileDigests, *, theme: str | None
     return _hash(parts)
 
 
-def _version(distribution: str) -> str:
+def _version(module: str, attribute: str) -> str:
+    """A library's version from the package itself (importlib.metadata costs more to
+    import than these light top-level modules)."""
     try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
+        return str(getattr(importlib.import_module(module), attribute))
+    except (ImportError, AttributeError):
         return "none"
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape as _xml_escape
 
 from ..cite import MarkerPiece
 from ..fonts import split_runs
@@ -19,16 +18,16 @@ from ..model import Citation, Emphasis, Inline, Link, RichText, Strong, Text
 from .fonts import RegisteredChain
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
-_ATTRIBUTE_ENTITIES = {'"': "&quot;", "'": "&apos;"}
 
 
 def escape(text: str) -> str:
-    """Escape text for ReportLab markup (``&``, ``<``, ``>``)."""
-    return _xml_escape(text)
+    """Escape text for ReportLab markup (``&``, ``<``, ``>``).  (``xml.sax.saxutils`` does
+    the same but imports ``urllib.request`` and the HTTP stack: 15 ms of every build.)"""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def escape_attribute(text: str) -> str:
-    return _xml_escape(text, _ATTRIBUTE_ENTITIES)
+    return escape(text).replace('"', "&quot;").replace("'", "&apos;")
 
 
 def is_safe_link(url: str) -> bool:
