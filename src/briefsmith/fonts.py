@@ -292,6 +292,12 @@ def split_runs(text: str, chain: Sequence[frozenset[int]]) -> list[tuple[str, in
 
     A character no font covers gets index ``-1``; the validator reports those first.
     """
+    if _all_in_first(text, chain):  # the common case, decided by one set operation
+        return [(text, 0)] if text else []
+    return _split_each(text, chain)
+
+
+def _split_each(text: str, chain: Sequence[frozenset[int]]) -> list[tuple[str, int]]:
     runs: list[tuple[list[str], int]] = []
     for char in text:
         if runs and _stays_in_run(char, runs[-1][1], chain):
@@ -317,11 +323,15 @@ def _stays_in_run(char: str, font: int, chain: Sequence[frozenset[int]]) -> bool
 
 def uncovered(text: str, chain: Sequence[frozenset[int]]) -> list[str]:
     """The distinct characters of ``text`` that no font in ``chain`` can draw, in order."""
-    missing: dict[str, None] = {}
-    for char in text:
-        if needs_glyph(char) and not any(ord(char) in cps for cps in chain):
-            missing.setdefault(char)
-    return list(missing)
+    if _all_in_first(text, chain):
+        return []
+    return [char for char in dict.fromkeys(text)
+            if needs_glyph(char) and not any(ord(char) in cps for cps in chain)]
+
+
+def _all_in_first(text: str, chain: Sequence[frozenset[int]]) -> bool:
+    first = chain[0] if chain else None
+    return isinstance(first, frozenset | set) and first.issuperset(map(ord, text))
 
 
 def describe_char(char: str) -> str:
