@@ -245,3 +245,17 @@ def test_json_summary(project: Path, cli: Cli) -> None:
     again = json.loads(cli("-C", project, "build", "county-a", "--json").stdout)
     assert again["built"] == [] and again["up_to_date"] == ["out/county-a.pdf"]
     assert again["errors"] == again["warnings"] == 0
+
+
+def test_named_briefs_do_not_replay_project_wide_warnings(minimal_project: Path,
+                                                          cli: Cli) -> None:
+    # "never cited" is judged over the whole project; naming the one brief skips that
+    # check, and must not replay it from the previous whole-project run either.
+    sources = minimal_project / "content" / "sources.yaml"
+    sources.write_text(sources.read_text() + "unused-1:\n  title: Never cited\n"
+                       "  publisher: Nobody\n")
+    assert "never cited" in cli("-C", minimal_project, "build").stderr
+    named = cli("-C", minimal_project, "build", "mini")
+    assert named.exit_code == 0
+    assert "up to date out/mini.pdf" in named.stdout
+    assert "never cited" not in named.stderr

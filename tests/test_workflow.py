@@ -75,7 +75,7 @@ def test_nightly_build_is_a_sharded_matrix_that_uploads_pdfs_and_manifest(
     [command] = _briefsmith_commands(build)
     assert command[:3] == ["build", "--shard", "2/4"]
     cache = next(s for s in _steps(build) if s.get("uses", "").startswith("actions/cache@"))
-    assert cache["with"]["path"] == "out"
+    assert cache["with"]["path"].split() == ["out", "~/.cache/briefsmith"]
     assert "${{ matrix.shard }}" in cache["with"]["key"]
     upload = next(s for s in _steps(build)
                   if s.get("uses", "").startswith("actions/upload-artifact@"))

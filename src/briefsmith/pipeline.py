@@ -260,9 +260,11 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     digests = FileDigests(project, state.files)
     environment = environment_key(project, digests, theme=options.theme,
                                   epoch=options.source_date_epoch)
-    selection = selection_key([str(options.shard), *(p.stem for p in paths)])
+    whole_project = not names and options.shard is None
+    selection = selection_key([f"whole={whole_project}", str(options.shard),
+                               *(p.stem for p in paths)])
     if not options.force:
-        replayed = _replay(state, paths, environment, digests, selection, output_dir)
+        replayed = _replay(state, paths, environment, digests, selection)
         if replayed is not None:
             if progress is not None:
                 progress.planned(0)
@@ -272,8 +274,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
                              seconds=time.perf_counter() - started)
 
     run = _Run(project)
-    prepared, failed = _prepare(run, paths, options.theme,
-                                whole_project=not names and options.shard is None)
+    prepared, failed = _prepare(run, paths, options.theme, whole_project)
     report = RunReport(strict=options.strict, not_built=sorted(failed))
     keys: dict[str, str | None] = dict.fromkeys(failed)
     tasks: list[_RenderTask] = []
@@ -306,7 +307,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     current = {p.stem for p in project.brief_files()}
     warnings = {name: tuple(str(p) for p in problems if p.severity is Severity.WARNING
                             and p.location is not None and p.location.path in files)
-                for name, files in inputs.items()}
+                for name, files in inputs.items() if name not in report.not_built}
     update_manifest(output_dir, [_manifest_entry(project, r, warnings[r.name])
                                  for r in report.results],
                     warnings=warnings, keep=current)
@@ -315,12 +316,13 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     state.record_run(selection, keys, problems)
     state.save(digests)
     report.problems = problems
+    report.not_built.sort()
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _replay(state: BuildState, paths: Sequence[Path], environment: str, digests: FileDigests,
-            selection: str, output_dir: Path) -> list[Problem] | None:
+            selection: str) -> list[Problem] | None:
     """The problems of the last identical run if every selected PDF is up to date, decided
     from file stamps alone (no YAML is parsed); ``None`` means "build"."""
     keys: dict[str, str | None] = {}
