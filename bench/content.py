@@ -6,10 +6,11 @@ this module reads it with plain PyYAML (no briefsmith code, no validation) into 
 JSON-able dict.  Inline text keeps the brief's light markup (``**bold**``, ``*italic*``,
 ``[text](url)``, ``[@id; @id, p. 3]``); :func:`spans` splits it for each writer.
 
-Supported blocks: paragraph, heading, list, key_figures, timeline.  A block type added to
-briefsmith later (a table, a chart, a table of contents) needs a case here and in both
-writers, or the comparison stops being like for like: ``run.py`` fails loudly on an
-unknown block rather than measuring a smaller document.
+Supported: paragraph, heading, list, key_figures, timeline, table (inline rows), bar chart
+(inline series), cross-references to them (``[@tbl:x]``, ``[@fig:x]``) and the evidence
+appendix.  A block type added to briefsmith later needs a case here and in both writers,
+or the comparison stops being like for like: ``run.py`` fails loudly on an unknown block
+rather than measuring a smaller document.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-BLOCKS = ("paragraph", "heading", "list", "key_figures", "timeline")
+BLOCKS = ("paragraph", "heading", "list", "key_figures", "timeline", "table", "chart")
+XREF_KINDS = {"tbl": "Table", "fig": "Figure"}
 _INLINE = re.compile(
     r"(?P<cite>\[@[^\]]+\])|(?P<link>\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\))"
     r"|(?P<strong>\*\*(?P<strong_text>.+?)\*\*)|(?P<em>\*(?P<em_text>[^*]+?)\*)")
@@ -44,12 +46,28 @@ def load(project: Path, brief: str) -> dict[str, Any]:
             blocks.append({"type": kind, "value": value})
         sections.append({"title": section["title"], "lead": section.get("lead"),
                          "blocks": blocks})
+    xrefs: dict[str, str] = {}
+    counts = dict.fromkeys(XREF_KINDS.values(), 0)
+    evidence = []
+    for section in sections:
+        for block in section["blocks"]:
+            value = block["value"]
+            if block["type"] in ("table", "chart"):
+                kind = "Table" if block["type"] == "table" else "Figure"
+                counts[kind] += 1
+                block["label"] = f"{kind} {counts[kind]}"
+                if value.get("id"):
+                    xrefs[value["id"]] = block["label"]
+            if block["type"] == "key_figures":
+                evidence += [{"value": str(i["value"]), "label": i["label"], "cite": i["cite"],
+                              "section": section["title"]} for i in value]
     doc = {
         "title": data["title"], "subtitle": data.get("subtitle", ""),
         "date": _date(str(data["date"])), "organisation": data.get("organisation", ""),
         "authors": data.get("authors", []), "keywords": data.get("keywords", []),
         "key_messages": [m.strip() for m in data.get("key_messages", [])],
-        "sections": sections,
+        "sections": sections, "xrefs": xrefs,
+        "evidence": evidence if data.get("citations", {}).get("evidence") else [],
     }
     order: list[str] = []
     _number_citations(doc, order)
@@ -69,7 +87,10 @@ def spans(text: str) -> list[tuple[str, Any]]:
         if match.group("cite"):
             ids = [part.strip().lstrip("@").split(",")[0].strip()
                    for part in match.group("cite")[1:-1].split(";")]
-            out.append(("cite", ids))
+            if ids[0].split(":")[0] in XREF_KINDS:
+                out.append(("xref", ids[0]))
+            else:
+                out.append(("cite", ids))
         elif match.group("link"):
             out.append(("link", (match.group("label"), match.group("url"))))
         elif match.group("strong"):
@@ -83,13 +104,16 @@ def spans(text: str) -> list[tuple[str, Any]]:
 
 
 def rich(value: str, numbers: dict[str, int], text: Any, templates: dict[str, str],
-         cite: Any) -> str:
+         cite: Any, xrefs: dict[str, str] | None = None) -> str:
     """Inline text in a writer's markup: ``text(s)`` escapes, ``templates`` wrap strong,
-    em and link pieces (``{body}``, ``{url}``), ``cite(ids, numbers)`` writes a marker."""
+    em and link pieces (``{body}``, ``{url}``), ``cite(ids, numbers)`` writes a marker;
+    a cross-reference becomes its label ("Table 1")."""
     out: list[str] = []
     for kind, piece in spans(value):
         if kind == "text":
             out.append(text(piece))
+        elif kind == "xref":
+            out.append(text((xrefs or {}).get(piece, piece)))
         elif kind == "link":
             out.append(templates["link"].format(body=text(piece[0]), url=piece[1]))
         elif kind == "cite":
@@ -103,7 +127,8 @@ def rich(value: str, numbers: dict[str, int], text: Any, templates: dict[str, st
 
 def cite_ids(value: Any) -> list[str]:
     """The source ids of a ``cite:`` field (``a, p. 3; b``)."""
-    return [part.strip().split(",")[0].strip() for part in str(value).split(";")]
+    return [part.strip().split(",")[0].strip() for part in str(value).split(";")
+            if part.strip()]
 
 
 def _number_citations(doc: dict[str, Any], order: list[str]) -> None:
@@ -123,6 +148,11 @@ def _number_citations(doc: dict[str, Any], order: list[str]) -> None:
             elif block["type"] == "list":
                 for item in value:
                     visit(item)
+            elif block["type"] in ("table", "chart"):
+                for row in value.get("rows", []):
+                    for cell in row:
+                        visit(str(cell))
+                order.extend(i for i in cite_ids(value.get("source", "")) if i and i not in order)
             else:
                 for item in value:
                     visit(item.get("label") or item.get("event"))

@@ -4,8 +4,9 @@
 
 It draws what briefsmith draws for the sample (same fonts with the CJK fallback, title
 block, key-messages box, numbered sections with leads, paragraphs, lists, key-figure
-grids, timelines, linked citations, references, bookmarks, running header and footer with
-"page / pages" in one layout pass, hyphenated justified text, compressed output) and
+grids, timelines, a captioned table and bar chart with source lines, cross-references,
+linked citations, the evidence appendix, references, bookmarks, running header and footer
+with "page / pages" in one layout pass, hyphenated justified text, compressed output) and
 nothing else: no YAML, no validation, no font discovery (font files come in the content
 file), no CLI.  Its cold run time is the least our stack can cost for this document.
 """
@@ -19,6 +20,8 @@ from xml.sax.saxutils import escape
 
 from content import cite_ids
 from content import rich as inline
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.fonts import addMapping
@@ -82,8 +85,11 @@ MARKUP = {"strong": "<b>{body}</b>", "em": "<i>{body}</i>",
           "link": '<a href="{url}" color="' + LINK + '">{body}</a>'}
 
 
+XREFS: dict[str, str] = {}
+
+
 def rich(value: str, numbers: dict[str, int]) -> str:
-    return inline(value, numbers, text, MARKUP, cite)
+    return inline(value, numbers, text, MARKUP, cite, XREFS)
 
 
 def cite(ids: list[str], numbers: dict[str, int]) -> str:
@@ -131,6 +137,16 @@ def styles() -> dict[str, ParagraphStyle]:
                                     alignment=TA_LEFT, leftIndent=22, spaceAfter=4.25,
                                     bulletFontName="Serif-regular", bulletFontSize=9,
                                     hyphenationLang=""),
+        "caption": ParagraphStyle("caption", fontName="Sans-regular", fontSize=8.5,
+                                  leading=11, textColor=colors.HexColor(TEXT), spaceBefore=6,
+                                  spaceAfter=4),
+        "cell": ParagraphStyle("cell", fontName="Serif-regular", fontSize=8.5, leading=11,
+                               textColor=colors.HexColor(TEXT)),
+        "head": ParagraphStyle("head", fontName="Sans-bold", fontSize=8.5, leading=11,
+                               textColor=colors.HexColor(PRIMARY)),
+        "source": ParagraphStyle("source", fontName="Sans-regular", fontSize=7.5, leading=10,
+                                 textColor=colors.HexColor(MUTED), spaceBefore=3,
+                                 spaceAfter=12),
         "running": ParagraphStyle("running", fontName="Sans-regular", fontSize=8, leading=9.6,
                                   textColor=colors.HexColor(MUTED)),
         "running_right": ParagraphStyle("running_right", fontName="Sans-regular", fontSize=8,
@@ -254,11 +270,71 @@ def story(content: dict, s: dict[str, ParagraphStyle], width: float) -> list[Flo
                 flow.append(figures(value, s, width, numbers))
             elif kind == "timeline":
                 flow.append(timeline(value, s, width, numbers))
+            elif kind == "table":
+                flow += table(block["label"], value, s, width, numbers, content)
+            elif kind == "chart":
+                flow += chart(block["label"], value, s, width, numbers, content)
+    if content["evidence"]:
+        flow.append(Heading("Evidence", s["h1"], "evidence", "Evidence", 0))
+        rows = [[Paragraph(h, s["head"]) for h in ("Figure", "Section", "Source")]]
+        for item in content["evidence"]:
+            ids = cite_ids(item["cite"])
+            rows.append([Paragraph(f"<b>{text(item['value'])}</b> {rich(item['label'], numbers)}",
+                                   s["cell"]),
+                         Paragraph(text(item["section"]), s["cell"]),
+                         Paragraph(cite(ids, numbers), s["cell"])])
+        flow.append(grid(rows, [0.45 * width, 0.2 * width, 0.35 * width]))
     flow.append(Heading("References", s["h1"], "references", "References", 0))
     for number, entry in enumerate(content["references"], 1):
         flow.append(Paragraph(f'<a name="ref-{number}"/>{rich(entry, numbers)}',
                               s["reference"], bulletText=f"[{number}]"))
     return flow
+
+
+def grid(rows: list, widths: list[float]) -> Table:
+    return Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", style=TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, 0), 1, colors.HexColor(PRIMARY)),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.4, colors.HexColor(RULE)),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor(TINT)])]))
+
+
+def source_line(value: dict, s: dict, numbers: dict, content: dict) -> Paragraph:
+    ids = cite_ids(value.get("source", ""))
+    names = "; ".join(content["references"][numbers[i] - 1].split(".")[0] for i in ids)
+    return Paragraph(f"Source: {text(names)}{cite(ids, numbers)}", s["source"])
+
+
+def table(label: str, value: dict, s: dict, width: float, numbers: dict,
+          content: dict) -> list[Flowable]:
+    columns = value["columns"]
+    share = [1.0] * len(columns)
+    share[-1] = 2.0
+    widths = [width * x / sum(share) for x in share]
+    rows = [[Paragraph(text(c), s["head"]) for c in columns]]
+    rows += [[Paragraph(rich(str(cell), numbers), s["cell"]) for cell in row]
+             for row in value["rows"]]
+    return [Paragraph(f"<b>{label}</b>: {text(value['caption'])}", s["caption"]),
+            grid(rows, widths), source_line(value, s, numbers, content)]
+
+
+def chart(label: str, value: dict, s: dict, width: float, numbers: dict,
+          content: dict) -> list[Flowable]:
+    drawing = Drawing(width, 62 * mm)
+    bars = VerticalBarChart()
+    bars.x, bars.y, bars.width, bars.height = 12 * mm, 8 * mm, width - 16 * mm, 50 * mm
+    bars.data = [tuple(series["values"]) for series in value["series"]]
+    bars.categoryAxis.categoryNames = list(value["categories"])
+    bars.categoryAxis.labels.fontName = "Sans-regular"
+    bars.valueAxis.labels.fontName = "Sans-regular"
+    bars.valueAxis.valueMin = 0
+    bars.bars[0].fillColor = colors.HexColor(PRIMARY)
+    bars.barLabelFormat = "%d"
+    bars.barLabels.fontName = "Sans-regular"
+    bars.barLabels.nudge = 6
+    drawing.add(bars)
+    return [drawing, Paragraph(f"<b>{label}</b>: {text(value['caption'])}", s["caption"]),
+            source_line(value, s, numbers, content)]
 
 
 def figures(items: list, s: dict, width: float, numbers: dict) -> Table:
@@ -311,6 +387,7 @@ def _month(value: str) -> str:
 
 def main(content_path: str, output: str) -> None:
     content = json.loads(Path(content_path).read_text(encoding="utf-8"))
+    XREFS.update(content["xrefs"])
     register(content["fonts"])
     s = styles()
     doc = Doc(output, content, s)

@@ -3,7 +3,8 @@
 Text reaches Typst only as string literals (``#"..."``), so nothing in the content can be
 read as markup.  The page design follows briefsmith's base theme: fonts with the CJK
 fallback, the title band, key-messages box, numbered headings, key-figure grids, timelines,
-linked citations, references, bookmarks (Typst makes them from headings), the running
+a captioned table and bar chart with source lines, cross-references, linked citations, the
+evidence appendix, references, bookmarks (Typst makes them from headings), the running
 header with the current section and the "page / pages" footer.
 """
 
@@ -72,8 +73,11 @@ MARKUP = {"strong": "#strong[{body}]", "em": "#emph[{body}]",
           "link": '#link("{url}")[#text(fill: linkc)[{body}]]'}
 
 
+XREFS: dict[str, str] = {}
+
+
 def rich(value: str, numbers: dict[str, int]) -> str:
-    return inline(value, numbers, text, MARKUP, cite)
+    return inline(value, numbers, text, MARKUP, cite, XREFS)
 
 
 def cite(ids: list[str], numbers: dict[str, int]) -> str:
@@ -83,6 +87,8 @@ def cite(ids: list[str], numbers: dict[str, int]) -> str:
 
 def document(content: dict[str, Any]) -> str:
     numbers = content["numbers"]
+    XREFS.clear()
+    XREFS.update(content["xrefs"])
     preamble = (PREAMBLE.replace("TITLE", f'"{_string(content["title"])}"')
                 .replace("AUTHOR", f'"{_string(content["organisation"])}"')
                 .replace("ORGANISATION", f'"{_string(content["organisation"])}"')
@@ -114,7 +120,18 @@ def document(content: dict[str, Any]) -> str:
             out.append(f"#text(font: sans, size: 12.4pt, fill: primary)"
                        f"[{rich(section['lead'], numbers)}]\n")
         for block in section["blocks"]:
-            out.append(_block(block["type"], block["value"], numbers))
+            if block["type"] in ("table", "chart"):
+                out.append(_figure(block, numbers, content))
+            else:
+                out.append(_block(block["type"], block["value"], numbers))
+    if content["evidence"]:
+        out.append("#heading(numbering: none)[Evidence]")
+        cells = ["[*Figure*]", "[*Section*]", "[*Source*]"]
+        for item in content["evidence"]:
+            cells += [f"[#strong[{text(item['value'])}] {rich(item['label'], numbers)}]",
+                      f"[{text(item['section'])}]",
+                      f"[{cite(cite_ids(item['cite']), numbers)}]"]
+        out.append(_table("(45%, 20%, 35%)", cells))
     out.append("#heading(numbering: none)[References]")
     out.append("#set text(size: 9pt)\n#set par(justify: false)")
     for number, entry in enumerate(content["references"], 1):
@@ -150,6 +167,42 @@ def _block(kind: str, value: Any, numbers: dict[str, int]) -> str:
                 " stroke: (x, y) => if x == 0 { (right: 1.6pt + accent) }, "
                 + ", ".join(rows) + "))\n")
     raise SystemExit(f"bench: no Typst for block type '{kind}'")
+
+
+def _table(columns: str, cells: list[str]) -> str:
+    return (f"#block(above: 6pt, below: 6pt, text(size: 8.5pt, table(columns: {columns}, "
+            "inset: 4pt, stroke: (x, y) => (bottom: if y == 0 { 1pt + primary } else "
+            "{ 0.4pt + rule }), fill: (x, y) => if y > 0 and calc.even(y) { tint }, "
+            + ", ".join(cells) + ")))\n")
+
+
+def _figure(block: dict, numbers: dict[str, int], content: dict[str, Any]) -> str:
+    value = block["value"]
+    caption = (f"#text(font: sans, size: 8.5pt)[#strong[{text(block['label'])}]: "
+               f"{text(value['caption'])}]\n")
+    ids = cite_ids(value.get("source", ""))
+    names = "; ".join(content["references"][numbers[i] - 1].split(".")[0] for i in ids)
+    source = (f"#text(font: sans, size: 7.5pt, fill: muted)[Source: {text(names)}"
+              f"{cite(ids, numbers)}]\n")
+    if block["type"] == "table":
+        columns = value["columns"]
+        widths = "(" + ", ".join(["1fr"] * (len(columns) - 1) + ["2fr"]) + ")"
+        cells = [f"[#text(font: sans, weight: \"bold\", fill: primary)[{text(c)}]]"
+                 for c in columns]
+        cells += [f"[{rich(str(cell), numbers)}]" for row in value["rows"] for cell in row]
+        return caption + _table(widths, cells) + source
+    values = value["series"][0]["values"]
+    top = max(values) * 1.15
+    bars = ", ".join(
+        f"align(bottom, stack(spacing: 2pt, align(center, text(size: 7pt)[{v}]), "
+        f"rect(width: 60%, height: {50 * v / top:.2f}mm, fill: primary)))" for v in values)
+    labels = ", ".join(f"align(center, text(font: sans, size: 7.5pt)[{text(c)}])"
+                       for c in value["categories"])
+    columns = ", ".join(["1fr"] * len(values))
+    chart = (f"#block(height: 62mm, width: 100%, stroke: (left: 0.5pt + muted, bottom: 0.5pt "
+             f"+ muted), inset: (left: 4mm), grid(columns: ({columns}), rows: (54mm, auto), "
+             f"column-gutter: 8mm, {bars}, {labels}))\n")
+    return chart + caption + source
 
 
 def _month(value: str) -> str:

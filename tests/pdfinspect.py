@@ -133,6 +133,28 @@ class Pdf:
         walk(self.reader.outline, 0)
         return result
 
+    def outline_pages(self) -> list[tuple[int, str, int, float]]:
+        """``(level, title, 0-based page, top)`` for every bookmark, in order."""
+        result: list[tuple[int, str, int, float]] = []
+
+        def walk(items: list, level: int) -> None:
+            for item in items:
+                if isinstance(item, list):
+                    walk(item, level + 1)
+                else:
+                    page = self.reader.get_destination_page_number(item)
+                    top = float(item.top) if item.top is not None else 0.0
+                    result.append((level, str(item["/Title"]), page, top))
+
+        walk(self.reader.outline, 0)
+        return result
+
+    def chars(self, page: int) -> list[dict]:
+        """pdfplumber's characters of a page, with ``y`` = baseline-ish height from the bottom."""
+        plumber_page = self.plumber.pages[page]
+        height = float(plumber_page.height)
+        return [{**c, "y": height - c["bottom"]} for c in plumber_page.chars]
+
     def fonts(self) -> dict[str, DictionaryObject]:
         """Every font dictionary used by any page, by base font name."""
         found: dict[str, DictionaryObject] = {}

@@ -35,7 +35,9 @@ def test_bad_input_case(case: Path, minimal_project: Path, cli: Cli) -> None:
     text = case.read_text(encoding="utf-8")
     header = _header(text)
     assert header["file"] and header["expect"], f"{case.name} needs # file: and # expect:"
-    (minimal_project / header["file"][0]).write_text(text, encoding="utf-8")
+    target = minimal_project / header["file"][0]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
 
     result = cli("-C", minimal_project, "check")
 

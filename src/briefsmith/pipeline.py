@@ -11,19 +11,25 @@ pipeline never prints and never exits: it returns a :class:`RunReport` and raise
 from __future__ import annotations
 
 import calendar
+import dataclasses
+import datetime as dt
 import hashlib
+import string
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from . import __version__
+from .assets import Assets, asset_key, load_assets
 from .batch import Shard, peak_memory, run_all
-from .cite import build_bibliography
+from .cite import Bibliography, CitationStyleError, build_bibliography
+from .csl import style_path
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
-from .fonts import FontChain, FontIndex, discover, font_dirs, resolve_chain
-from .i18n import labels_for
+from .evidence import SourceUse, source_usage, source_usage_of
+from .fonts import FontChain, FontIndex, discover, embeddable_chain, font_dirs, resolve_chain
+from .i18n import Labels, labels_for
 from .incremental import (
     BuildState,
     BuiltBrief,
@@ -33,7 +39,7 @@ from .incremental import (
     environment_key,
     selection_key,
 )
-from .model import Document, walk_citations
+from .model import Document, walk_files, walk_source_citations
 from .project import (
     BRIEFS_DIR,
     CONTENT_DIR,
@@ -48,6 +54,13 @@ from .validate import unused_sources, validate_document, validate_sources
 from .write import ManifestEntry, read_manifest, update_manifest, update_timings, write_atomic
 
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: PDF dates have four-digit years
+# Characters the renderer writes itself (numbers, bullets, quotes, leaders, spaces).
+# Reference entries and markers come from the citation style, so whole blocks of Latin
+# letters and punctuation are kept too (each font keeps only what it has).
+_RENDERER_CHARACTERS = (
+    string.printable.strip() + " " + "".join(map(chr, range(0xA0, 0x180)))
+    + "".join(map(chr, range(0x2000, 0x2070))) + "\u2191\u2192\u2190\u3000\u3001\u3002"
+    "\uff08\uff09\uff0c\uff1a\uff1b")
 
 
 class UsageError(Exception):
@@ -157,6 +170,7 @@ class _Run:
     project: Project
     problems: Problems = field(default_factory=Problems)
     reader: ContentReader | None = None
+    assets: Assets = field(default_factory=Assets)
     _font_index: FontIndex | None = None
     _themes: dict[str, tuple[Theme | None, dict[str, FontChain] | None]] = field(
         default_factory=dict)
@@ -199,6 +213,7 @@ class _Prepared:
     theme: Theme | None
     chains: dict[str, FontChain] | None
     inputs: tuple[str, ...]
+    assets: Assets  # this brief's images and data tables
 
 
 def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
@@ -216,11 +231,30 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
             continue
         theme_name = theme_override or doc.brief.theme
         theme, chains = run.theme(theme_name, doc.brief.at)
-        validate_document(doc, chains, run.problems)
-        prepared.append(_Prepared(doc, theme, chains, brief_inputs(doc, theme)))
+        files = list(walk_files(doc.sections))
+        if theme is not None and theme.logo is not None:
+            files.append((theme.logo, theme.at))
+        load_assets(run.project, files, run.problems, run.assets)
+        validate_document(doc, chains, run.problems, run.project, run.assets)
+        keys = {asset_key(f) for f, _ in files}
+        inputs = {*doc.bibliography_files,
+                  *(p for key, p in run.assets.paths.items() if key in keys)}
+        style_file = style_path(doc.brief.citations.style, run.project) \
+            if doc.brief.citations.style.endswith(".csl") else None
+        if isinstance(style_file, Path):
+            inputs.add(run.project.relative(style_file))
+        prepared.append(_Prepared(doc, theme, chains, brief_inputs(doc, theme, inputs),
+                                  _assets_of(run.assets, keys)))
     if whole_project:  # "never cited" is about the project; a shard or one brief can't tell
         unused_sources(sources, [p.doc for p in prepared], run.problems)
     return prepared, failed
+
+
+def _assets_of(assets: Assets, keys: set[tuple[str, str]]) -> Assets:
+    """The part of the run's assets one brief uses (what a worker process is sent)."""
+    return Assets(tables={k: v for k, v in assets.tables.items() if k in keys},
+                  images={k: v for k, v in assets.images.items() if k in keys},
+                  paths={k: v for k, v in assets.paths.items() if k in keys})
 
 
 def _blocked(item: _Prepared, problems: Problems, strict: bool) -> bool:
@@ -292,13 +326,22 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         epoch = options.source_date_epoch
         if epoch is None:
             epoch = calendar.timegm(item.doc.brief.date.timetuple())
-        tasks.append(_RenderTask(item.doc, item.theme, item.chains, epoch, target))
+        tasks.append(_RenderTask(project, item.doc, item.theme, item.chains, item.assets, epoch,
+                                 target))
+
+    def finished(outcome: BriefResult | _NotRendered) -> None:
+        if progress is not None and isinstance(outcome, BriefResult):
+            progress.finished(outcome)
 
     if progress is not None:
         progress.planned(len(tasks))
-    report.results = run_all(_render_brief, tasks, jobs=options.jobs,
-                             on_done=progress.finished if progress is not None else None,
-                             before_fork=lambda: _preload_fonts(tasks))
+    outcomes = run_all(_render_brief, tasks, jobs=options.jobs, on_done=finished,
+                       before_fork=lambda: _preload_fonts(tasks))
+    report.results = [o for o in outcomes if isinstance(o, BriefResult)]
+    for outcome in outcomes:
+        if isinstance(outcome, _NotRendered):
+            run.problems.error(outcome.where, outcome.message)
+            report.not_built.append(outcome.name)
     problems = run.problems.sorted()
     inputs = {item.doc.name: item.inputs for item in prepared}
     for result in report.results:
@@ -336,27 +379,45 @@ def _replay(state: BuildState, paths: Sequence[Path], environment: str, digests:
 
 @dataclass(frozen=True)
 class _RenderTask:
-    """One brief to render: everything a worker process needs, and nothing it must read."""
+    """One brief to render: everything a worker process needs, and nothing it must read
+    (except the citation style and font files, which it reads as a serial build would)."""
 
+    project: Project
     doc: Document
     theme: Theme
     chains: dict[str, FontChain]
+    assets: Assets
     epoch: int
     target: Path
 
 
-def _render_brief(task: _RenderTask) -> BriefResult:
+@dataclass(frozen=True)
+class _NotRendered:
+    """A problem only found while rendering (a citation style that fails to load)."""
+
+    name: str
+    where: Location
+    message: str
+
+
+def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
     """Cite, render and write one brief (runs in a worker process when ``jobs > 1``)."""
     from .render import render_pdf  # ReportLab is only imported when something is drawn
 
     started = time.perf_counter()
     doc = task.doc
-    bibliography = build_bibliography(doc, labels_for(doc.brief.language))
-    pdf = render_pdf(doc, bibliography, task.theme, task.chains, epoch=task.epoch,
+    labels = labels_for(doc.brief.language)
+    try:
+        bibliography = build_bibliography(doc, labels, task.project)
+    except CitationStyleError as exc:
+        return _NotRendered(doc.name, doc.brief.citations.at, f"citations.style: {exc}")
+    used = _characters(doc, labels, task.theme, task.assets, bibliography)
+    chains = {role: embeddable_chain(chain, used) for role, chain in task.chains.items()}
+    pdf = render_pdf(doc, bibliography, task.theme, chains, task.assets, epoch=task.epoch,
                      creator=f"briefsmith {__version__}")
     write_atomic(task.target, pdf.data)
     digest = hashlib.sha256(pdf.data).hexdigest()
-    cited = tuple(ref.source.id for ref in bibliography.references)
+    cited = tuple(source.id for source in bibliography.references)
     return BriefResult(doc.name, task.target, pdf.pages, len(pdf.data), digest, cited,
                        round(time.perf_counter() - started, 3), peak_memory())
 
@@ -373,6 +434,28 @@ def _manifest_entry(project: Project, result: BriefResult, warnings: tuple[str, 
                     ) -> ManifestEntry:
     return ManifestEntry(result.name, project.relative(result.output), result.pages,
                          result.size, result.sha256, result.sources_cited, warnings)
+
+
+def _characters(doc: Document, labels: Labels, theme: Theme, assets: Assets,
+                bibliography: Bibliography) -> set[str]:
+    """Every character the PDF may contain: fonts converted for a brief cover these."""
+    chars = set(_RENDERER_CHARACTERS)
+    for text in _strings((doc.brief, doc.sections, doc.sources, labels, theme.header,
+                          theme.footer, tuple(assets.tables.values()), bibliography.lists)):
+        chars.update(text)
+        chars.update(text.upper())  # the kicker is set in capitals
+    return chars
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _strings(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _strings(getattr(value, f.name))
 
 
 def _output_dir(project: Project, requested: Path | None) -> Path:
@@ -401,9 +484,60 @@ def list_project(project: Project) -> tuple[list[BriefListing], RunReport]:
             listings.append(BriefListing(path.stem, project.relative(path), None, (), ()))
             continue
         cited = []
-        for item in walk_citations((doc.brief, doc.sections)):
+        for item in walk_source_citations((doc.brief, doc.sections)):
             if item.id not in cited:
                 cited.append(item.id)
         listings.append(BriefListing(doc.name, doc.path, doc.brief.title,
                                      tuple(s.path for s in doc.sections), tuple(cited)))
     return listings, RunReport(run.problems.sorted(), [])
+
+
+@dataclass(frozen=True)
+class SourcesReport:
+    """``briefsmith sources``: how each source is used, and which are unused or stale."""
+
+    uses: list[SourceUse]
+    as_of: dt.date
+    max_age: int | None
+    report: RunReport
+
+    @property
+    def unused(self) -> list[SourceUse]:
+        return [u for u in self.uses if not u.count]
+
+    @property
+    def stale(self) -> list[SourceUse]:
+        if self.max_age is None:
+            return []
+        return [u for u in self.uses if (age := u.age_days(self.as_of)) is not None
+                and age > self.max_age]
+
+
+def source_report(project: Project, names: Sequence[str], *, max_age: int | None = None,
+                  as_of: dt.date | None = None, strict: bool = False) -> SourcesReport:
+    """Every source the briefs can cite, where each is cited, and which are unused or stale.
+
+    Staleness is measured from ``as_of`` (default: today, or ``SOURCE_DATE_EPOCH``'s day),
+    so a scheduled build can fail when evidence has not been re-read for ``max_age`` days.
+    """
+    if max_age is not None and max_age < 0:
+        raise UsageError("--max-age must be zero or more days")
+    run = _Run(project)
+    assert run.reader is not None
+    registry = run.reader.sources()
+    validate_sources(registry, run.problems)
+    docs = [doc for path in select_briefs(project, names)
+            if (doc := run.reader.brief(path)) is not None]
+    unused_sources(registry, docs, run.problems)
+    uses = source_usage(docs) if docs else source_usage_of(registry)
+    today = as_of or dt.date.today()
+    result = SourcesReport(uses, today, max_age, RunReport([], [], strict))
+    for use in result.stale:
+        accessed = use.source.accessed
+        assert accessed is not None
+        run.problems.error(use.source.at, f"{use.source.id}: last accessed {accessed.iso()}, "
+                                          f"{use.age_days(today)} days before "
+                                          f"{today.isoformat()} (more than --max-age "
+                                          f"{max_age})")
+    result.report.problems.extend(run.problems.sorted())
+    return result

@@ -20,7 +20,7 @@ from typing import Literal
 from .convert import INVALID, Converter, register_scalar
 from .diagnostics import Location, Problems, did_you_mean, one_of
 from .load import Mapping, Node, Scalar, load_yaml
-from .model import located, spec
+from .model import StyleImageFile, located, spec
 from .project import STYLES_DIR, Project
 
 BASE_THEME = "base"
@@ -29,7 +29,8 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _LENGTH_RE = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)\s*(pt|mm|cm|in)?$")
 _UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, None: 1.0}
 _COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
-TEMPLATE_FIELDS = ("title", "subtitle", "section", "page", "pages", "date", "organisation")
+TEMPLATE_FIELDS = ("title", "subtitle", "section", "page", "pages", "page_of_pages", "date",
+                   "organisation")
 
 
 class Length(float):
@@ -113,6 +114,8 @@ class Colours:
     rule: Colour = spec(doc="thin lines and table borders")
     tint: Colour = spec(doc="background of boxes such as key messages")
     link: Colour = spec(doc="links and citation numbers")
+    warning: Colour = spec(doc="the edge of warning call-out boxes")
+    palette: tuple[Colour, ...] = spec(doc="chart series colours, in order of use")
     at: Location = located()
 
 
@@ -139,6 +142,7 @@ class TypeScale:
     h1: float = spec(doc="size of section headings")
     h2: float = spec(doc="size of sub-headings")
     figure: float = spec(doc="size of key-figure values")
+    table: float = spec(doc="size of table cells and chart labels")
     at: Location = located()
 
 
@@ -167,8 +171,14 @@ class Theme:
     spacing: Spacing = spec(doc="vertical rhythm")
     header: RunningText = spec(doc="running header on pages after the first")
     footer: RunningText = spec(doc="running footer on every page")
-    numbered_headings: bool = spec(doc="number section headings 1, 2, 3")
+    numbered_headings: bool = spec(doc="number section headings 1, 2, 3 (sub-headings 1.1)")
     justify: bool = spec(doc="justify body text (with hyphenation)")
+    cover: bool = spec(doc="give the title, subtitle and authors a page of their own")
+    toc: bool = spec(doc="print a table of contents with page numbers after the title")
+    logo: StyleImageFile | None = spec(default=None, doc="an image in styles/ (PNG, JPEG or "
+                                       "SVG) printed on the title page")
+    logo_height: Length = spec(doc="the logo's height on the title page")
+    chart_height: Length = spec(doc="the height of charts (at most half the text width)")
     extends: str | None = spec(default=None, doc="the theme this one builds on")
     name: str = spec(default="", yaml=False)
     path: str = spec(default="", yaml=False)

@@ -10,71 +10,217 @@ problem is reported with its place.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
+from .assets import Assets, chart_data
 from .convert import fields_of
+from .csl import check_style
 from .diagnostics import Location, Problems, did_you_mean
+from .evidence import uncited_claims
 from .fonts import FontChain, describe_char, uncovered
 from .i18n import is_supported
 from .model import (
+    CROSS_REFERENCE_KINDS,
+    Chart,
+    Citation,
+    CiteItem,
     Document,
     Emphasis,
+    Image,
     Link,
     RichText,
     Source,
     Strong,
-    walk_citations,
+    Table,
+    Text,
+    is_cross_reference,
     walk_records,
+    walk_source_citations,
 )
+from .project import Project
+from .xref import PREFIX_OF_KIND, labelled, number_targets
 
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 SOURCE_URL_SCHEMES = frozenset({"http", "https"})
 
 
 def validate_sources(sources: Iterable[Source], problems: Problems) -> None:
     """Checks on the registry itself, independent of any brief."""
     for source in sources:
-        if source.url is not None and not _has_scheme(source.url, SOURCE_URL_SCHEMES):
-            problems.error(source.at, f"{source.id}: URL must start with http:// or https://, "
-                                      f"found '{_shorten(source.url)}'")
+        check_source(source, problems)
+
+
+def check_source(source: Source, problems: Problems) -> None:
+    """Safe URLs, a real DOI, and the fields a reader needs to find this kind of work."""
+    if source.url is not None and not _has_scheme(source.url, SOURCE_URL_SCHEMES):
+        problems.error(source.at, f"{source.id}: URL must start with http:// or https://, "
+                                  f"found '{_shorten(source.url)}'")
+    if source.doi is not None and not _DOI.match(source.doi):
+        problems.error(source.at, f"{source.id}: DOI '{_shorten(source.doi)}' is not a DOI; "
+                                  "write it as 10.NNNN/suffix, without https://doi.org/")
+    if source.issued is not None and source.accessed is not None \
+            and source.accessed.latest() < source.issued.earliest():
+        problems.error(source.at, f"{source.id}: accessed {source.accessed.iso()} is before "
+                                  f"it was issued ({source.issued.iso()})")
+    rule = REQUIRED_BY_TYPE.get(source.type)
+    if rule is None:
         if not source.author and not source.publisher and not source.container_title:
             problems.warning(source.at, f"{source.id}: names no author, publisher or "
                                         "container-title; readers cannot tell who stands behind it")
+        return
+    for alternatives in rule:
+        if not any(_has_field(source, name) for name in alternatives):
+            fields = " or ".join(f"'{name}'" for name in alternatives)
+            article = "an" if source.type[0] in "aeiou" else "a"
+            problems.error(source.at, f"{source.id}: {article} {source.type} needs {fields}")
+
+
+# Per CSL type: each tuple is a set of alternatives, one of which must be given (the title
+# is required for every type by the schema).  What a reader needs to find the work again.
+REQUIRED_BY_TYPE: dict[str, tuple[tuple[str, ...], ...]] = {
+    "article-journal": (("author",), ("container-title",)),
+    "article-magazine": (("container-title",),),
+    "article-newspaper": (("container-title",),),
+    "book": (("author", "editor", "publisher"),),
+    "chapter": (("container-title",), ("author", "editor")),
+    "paper-conference": (("author",), ("container-title", "publisher")),
+    "report": (("author", "publisher"),),
+    "thesis": (("author",), ("publisher",)),
+    "dataset": (("author", "publisher"),),
+    "webpage": (("URL", "publisher", "container-title"),),
+    "post": (("URL", "container-title"),),
+    "post-weblog": (("URL", "container-title"),),
+    "legislation": (),
+}
+
+
+def _has_field(source: Source, key: str) -> bool:
+    for info in fields_of(Source):
+        if info.key == key:
+            return bool(getattr(source, info.name))
+    raise KeyError(key)  # a typo in REQUIRED_BY_TYPE, caught by the tests
 
 
 def validate_document(doc: Document, chains: dict[str, FontChain] | None,
-                      problems: Problems) -> None:
+                      problems: Problems, project: Project | None = None,
+                      assets: Assets | None = None) -> None:
     brief = doc.brief
     if not is_supported(brief.language):
         problems.warning(brief.at, f"language '{brief.language}' has no built-in labels; "
                                    "using English (supported: en, es, zh)")
     _check_section_list(doc, problems)
+    _check_cross_references(doc, problems)
+    _check_blocks(doc, assets, problems)
     known = {s.id for s in doc.sources}
-    for item in walk_citations((brief, doc.sections)):
+    for item in walk_source_citations((brief, doc.sections)):
         if item.id not in known:
             hint = did_you_mean(item.id, known)
             if not known:
                 hint = " (content/sources.yaml has no sources)"
             problems.error(item.at, f"unknown source '{item.id}'{hint}")
+    settings = brief.citations
+    style_problem = check_style(settings.style, project)
+    if style_problem:
+        problems.error(settings.at, f"citations.style: {style_problem}")
+    if settings.required:
+        for where, what in uncited_claims(doc):
+            problems.error(where, f"{what} cites no source, and {doc.path} requires citations "
+                                  "(citations.required); cite one with [@source-id], or say why "
+                                  "not with 'uncited: <reason>'")
     for link, where in _links((brief, doc.sections)):
         if not _has_scheme(link.url, LINK_SCHEMES):
             problems.error(where, f"link target '{_shorten(link.url)}' is not allowed; "
                                   "use an http, https or mailto address")
-    cited = {item.id for item in walk_citations((brief, doc.sections))}
+    cited = {item.id for item in walk_source_citations((brief, doc.sections))}
     for source in doc.sources:
-        if source.id in cited and source.accessed is not None \
-                and source.accessed.earliest() > brief.date:
+        if source.id not in cited:
+            continue
+        if source.at.path in doc.bibliography_files:
+            check_source(source, problems)  # libraries are checked where they are used
+        if source.accessed is not None and source.accessed.earliest() > brief.date:
             problems.error(source.at, f"{source.id}: accessed {source.accessed.iso()} is after "
                                       f"the brief's date {brief.date.isoformat()}")
     if chains is not None:
         _check_glyphs(doc, cited, chains, problems)
 
 
+def _check_cross_references(doc: Document, problems: Problems) -> None:
+    """Labels carry the prefix of their kind and are unique; every reference has a target."""
+    first: dict[str, Location] = {}
+    for label, kind, where in labelled(doc):
+        prefix = PREFIX_OF_KIND[kind]
+        if not label.startswith(prefix + ":") or len(label) == len(prefix) + 1:
+            problems.error(where, f"id '{label}' of a {kind} must start with '{prefix}:', "
+                                  f"e.g. '{prefix}:{label.partition(':')[2] or label}'")
+        elif label in first:
+            problems.error(where, f"id '{label}' is used twice (first at "
+                                  f"{first[label].path}:{first[label].line})")
+        else:
+            first[label] = where
+    targets = number_targets(doc)
+    for record in walk_records((doc.brief, doc.sections)):
+        if isinstance(record, Image) and record.id and record.caption is None:
+            problems.error(record.at, f"image '{record.id}' has an id but no caption: only "
+                                      "captioned images are numbered figures")
+    for citation in (r for r in walk_records((doc.brief, doc.sections))
+                     if isinstance(r, Citation)):
+        kinds = {is_cross_reference(item.id) for item in citation.items}
+        if len(kinds) > 1:
+            problems.error(citation.at, "a citation mixes sources and cross-references; "
+                                        "write them in separate brackets")
+        for item in citation.items:
+            if not is_cross_reference(item.id):
+                continue
+            if targets.get(item.id) is None:
+                prefix = item.id.partition(":")[0]
+                same_kind = [i for i in targets.ids() if i.startswith(prefix + ":")]
+                hint = did_you_mean(item.id, same_kind)
+                if not hint:
+                    kind = CROSS_REFERENCE_KINDS[prefix]
+                    hint = (f"; {kind} ids: {', '.join(same_kind)}" if same_kind
+                            else f"; no {kind} in this brief has that id")
+                problems.error(item.at, f"unknown cross-reference target '{item.id}'{hint}")
+
+
+def _check_blocks(doc: Document, assets: Assets | None, problems: Problems) -> None:
+    """What the schema alone cannot say about tables, charts and images."""
+    for record in walk_records(doc.sections):
+        if isinstance(record, Table):
+            _check_table(record, problems)
+        elif isinstance(record, Chart) and assets is not None:
+            _data, found = chart_data(record, assets)
+            for where, message in found:
+                problems.error(where, message)
+        elif isinstance(record, Image):
+            if not 0.1 <= record.width <= 1:
+                problems.error(record.at, f"image width {record.width:g} must be between 0.1 "
+                                          "and 1 (a share of the text width)")
+            if not record.alt.strip():
+                problems.error(record.at, "an image needs alt text saying what it shows")
+
+
+def _check_table(table: Table, problems: Problems) -> None:
+    if table.csv is not None:
+        if table.rows or table.columns:
+            problems.error(table.at, "give a table either columns and rows or csv, not both")
+        return
+    if not table.columns or not table.rows:
+        problems.error(table.at, "a table needs columns and rows, or a csv file")
+        return
+    for index, row in enumerate(table.rows, 1):
+        if len(row) != len(table.columns):
+            problems.error(table.at, f"row {index} has {len(row)} cells for "
+                                     f"{len(table.columns)} columns")
+
+
 def unused_sources(sources: Iterable[Source], docs: Iterable[Document],
                    problems: Problems) -> None:
     """Warn about registry entries that none of the given briefs cites."""
-    cited = {item.id for doc in docs for item in walk_citations((doc.brief, doc.sections))}
+    cited = {item.id for doc in docs
+             for item in walk_source_citations((doc.brief, doc.sections))}
     for source in sources:
         if source.id not in cited:
             problems.warning(source.at, f"source '{source.id}' is never cited")
@@ -131,20 +277,22 @@ def _check_glyphs(doc: Document, cited: set[str], chains: dict[str, FontChain],
     for text, role, where in _texts((doc.brief, doc.sections, tuple(sources))):
         chain = coverage.get(role) or coverage["body"]
         for char in uncovered(text, chain):
-            if (char, where) in reported:
+            place = where.locate(char) if isinstance(where, RichText) else where
+            if (char, place) in reported:
                 continue
-            reported.add((char, where))
+            reported.add((char, place))
             families = ", ".join(chains[role].families) if role in chains else "body fonts"
-            problems.error(where, f"character {describe_char(char)} has no glyph in any "
+            problems.error(place, f"character {describe_char(char)} has no glyph in any "
                                   f"{role} font ({families}); add a font that covers it to "
                                   f"fonts.{role} in the theme")
 
 
-def _texts(value: object) -> Iterator[tuple[str, str, Location]]:
-    """``(text, font role, location)`` for every piece of user text that gets printed."""
+def _texts(value: object) -> Iterator[tuple[str, str, Location | RichText]]:
+    """``(text, font role, where)`` for every piece of user text that gets printed; ``where``
+    is the rich text itself when it can say exactly where each character was written."""
     for record in walk_records(value):
-        if isinstance(record, RichText):
-            continue
+        if isinstance(record, RichText | Text | Strong | Emphasis | Link | Citation | CiteItem):
+            continue  # inline pieces: their text is read through the rich text that holds them
         where = getattr(record, "at", None) or Location("")
         roles = {f.name: f.metadata.get("role", "body") for f in dataclasses.fields(record)}
         for info in fields_of(type(record)):
@@ -155,11 +303,12 @@ def _texts(value: object) -> Iterator[tuple[str, str, Location]]:
             yield from _field_texts(val, role, where)
 
 
-def _field_texts(value: object, role: str, where: Location) -> Iterator[tuple[str, str, Location]]:
+def _field_texts(value: object, role: str,
+                 where: Location) -> Iterator[tuple[str, str, Location | RichText]]:
     if isinstance(value, str):
         yield value, role, where
     elif isinstance(value, RichText):
-        yield from ((t, role, value.at) for t in _rich_strings(value.spans))
+        yield from ((t, role, value) for t in _rich_strings(value.spans))
     elif isinstance(value, tuple):
         for item in value:
             if isinstance(item, str | RichText):

@@ -1,21 +1,26 @@
 """Render stage: a validated, cited document + theme -> PDF bytes.
 
 This package is the only place that imports ReportLab.  It gets data (records, a
-bibliography, a theme, resolved font chains) and returns bytes; it never touches files
-other than the fonts it was handed, and never decides anything about the content.
+bibliography, a theme, resolved font chains, the contents of the files blocks name) and
+returns bytes; it never opens a file other than the fonts it was handed, and never decides
+anything about the content.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from ..assets import Assets
 from ..cite import Bibliography
 from ..fonts import FontChain
 from ..i18n import labels_for
 from ..model import Document
 from ..theme import Theme
+from ..xref import number_targets
 from .context import RenderContext
 from .fonts import register_chain
 from .markup import MarkupWriter
-from .page import Metadata, RenderedPdf, RunningValues, lay_out, page_frame_width
+from .page import Metadata, RenderedPdf, RunningValues, frame_size, lay_out
 from .story import build_story
 from .styles import build_styles
 
@@ -26,31 +31,49 @@ def preload_fonts(chains: dict[str, FontChain]) -> None:
     """Register a theme's primary fonts now (before worker processes fork and inherit
     them); fallback families are registered where a brief's text needs them."""
     for chain in chains.values():
-        register_chain(chain).font()
+        # CFF faces are converted per brief (for the characters it uses): not preloadable.
+        if all(face.outlines == "truetype" for face in chain.faces[0].values()):
+            register_chain(chain).font()
 
 
 def render_pdf(doc: Document, bibliography: Bibliography, theme: Theme,
-               chains: dict[str, FontChain], *, epoch: int, creator: str) -> RenderedPdf:
+               chains: dict[str, FontChain], assets: Assets, *, epoch: int,
+               creator: str) -> RenderedPdf:
     brief = doc.brief
     fonts = {role: register_chain(chain) for role, chain in chains.items()}
     labels = labels_for(brief.language)
     styles = build_styles(theme, fonts, brief.language)
+    targets = number_targets(doc)
     link = theme.colours.link
-    body = MarkupWriter(fonts["body"], link_colour=link, marker=bibliography.marker)
-    headings = MarkupWriter(fonts["headings"], link_colour=link, marker=bibliography.marker)
-    figures = MarkupWriter(fonts["figures"], link_colour=link, marker=bibliography.marker)
 
-    def story() -> list:
+    def xref(label: str) -> tuple[str, str] | None:
+        target = targets.get(label)
+        if target is None:
+            return None
+        if target.kind == "section" and not theme.numbered_headings:
+            return f"\u201c{target.title}\u201d", target.anchor
+        return labels.caption(target.kind, target.number), target.anchor
+
+    def writer(role: str) -> MarkupWriter:
+        return MarkupWriter(fonts[role], link_colour=link, marker=bibliography.marker,
+                            xref=xref)
+
+    body, headings, figures = writer("body"), writer("headings"), writer("figures")
+    width, height = frame_size(theme)
+
+    def story(anchor_pages: Mapping[str, int]) -> list:
         ctx = RenderContext(theme=theme, styles=styles, labels=labels,
                             bibliography=bibliography, body=body, headings=headings,
-                            figures=figures, frame_width=page_frame_width(theme))
-        return build_story(doc, ctx)
+                            figures=figures, frame_width=width, frame_height=height,
+                            targets=targets, assets=assets)
+        return build_story(doc, ctx, anchor_pages)
 
     values = RunningValues(
         title=brief.title,
         subtitle=brief.subtitle or "",
         date=labels.date(brief.date),
         organisation=brief.organisation or "",
+        page_of_pages=labels.page_of_pages,
     )
     metadata = Metadata(
         title=brief.title,

@@ -10,27 +10,38 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
     ListFlowable,
     ListItem,
     Paragraph,
+    Spacer,
     Table,
 )
 
 from ..model import (
     Block,
     BulletList,
+    Callout,
+    Chart,
     Heading,
+    Image,
     KeyFigures,
+    Quote,
     Timeline,
 )
 from ..model import (
     Paragraph as ParagraphBlock,
 )
-from .context import HeadingParagraph, RenderContext
+from ..model import (
+    Table as TableBlock,
+)
+from .charts import chart_drawing
+from .context import RenderContext, heading_paragraph, tag
+from .figures import caption_paragraph, data_table, figure_flowables, image_flowable
+
+__all__ = ["RENDERERS", "image_flowable", "render_block", "renders"]
 
 Renderer = Callable[[Any, RenderContext], list[Flowable]]
 RENDERERS: dict[type, Renderer] = {}
@@ -54,31 +65,38 @@ def render_block(block: Block, ctx: RenderContext) -> list[Flowable]:
 
 @renders(ParagraphBlock)
 def paragraph(block: ParagraphBlock, ctx: RenderContext) -> list[Flowable]:
-    return [Paragraph(ctx.body.rich(block.text), ctx.styles.body)]
+    return [tag(Paragraph(ctx.body.rich(block.text), ctx.styles.body), "P")]
 
 
 @renders(Heading)
 def heading(block: Heading, ctx: RenderContext) -> list[Flowable]:
-    return [HeadingParagraph(ctx.headings.text(block.text), ctx.styles.h2,
-                             anchor=ctx.new_anchor("h"),
-                             outline_title=block.text, level=1)]
+    target = ctx.targets.of(block)
+    assert target is not None  # every heading was numbered
+    markup = ctx.headings.text(block.text)
+    outline = block.text
+    if ctx.theme.numbered_headings:
+        markup = f'<font color="{ctx.theme.colours.accent}">{target.number}</font>\u2002{markup}'
+        outline = f"{target.number} {block.text}"
+    return [heading_paragraph(markup, ctx.styles.h2, anchor=target.anchor,
+                              outline_title=outline, level=1)]
 
 
 @renders(BulletList)
 def bullet_list(block: BulletList, ctx: RenderContext) -> list[Flowable]:
     items = [ListItem(Paragraph(ctx.body.rich(item), ctx.styles.bullet)) for item in block.items]
     style = ctx.styles.body
-    return [ListFlowable(
+    return [tag(ListFlowable(
         items,
         bulletType="1" if block.ordered else "bullet",
         start=None if block.ordered else "\u2022",
         bulletColor=ctx.colour("accent"),
-        bulletFontName=ctx.styles.h2.fontName if block.ordered else style.fontName,
+        bulletFontName=(ctx.styles.h2.fontName if block.ordered
+                        else ctx.font_for("\u2022", "body")),
         bulletFontSize=style.fontSize * (0.9 if block.ordered else 1.0),
         leftIndent=5 * mm,
         bulletDedent=4 * mm if block.ordered else 3.2 * mm,
         spaceAfter=ctx.theme.spacing.paragraph,
-    )]
+    ), "L")]
 
 
 @renders(KeyFigures)
@@ -128,7 +146,7 @@ def key_figures(block: KeyFigures, ctx: RenderContext) -> list[Flowable]:
             ]
     table = Table(data, colWidths=widths, style=ctx.table_style(commands), hAlign="LEFT",
                   spaceBefore=ctx.theme.spacing.block / 2, spaceAfter=ctx.theme.spacing.block)
-    return [table]
+    return [tag(table, "Aside")]
 
 
 @renders(Timeline)
@@ -136,7 +154,7 @@ def timeline(block: Timeline, ctx: RenderContext) -> list[Flowable]:
     """Dates on the left, events on the right of a vertical accent rule."""
     style = ctx.styles.timeline_date
     dates = [ctx.labels.date(entry.date) for entry in block.entries]
-    widest = max(stringWidth(d, style.fontName, style.fontSize) for d in dates)
+    widest = max(ctx.text_width(d, style.fontSize, "headings", "bold") for d in dates)
     date_width = min(max(widest + 4 * mm + 1, 16 * mm), 45 * mm)
     rows = []
     for entry, date in zip(block.entries, dates, strict=True):
@@ -163,4 +181,91 @@ def timeline(block: Timeline, ctx: RenderContext) -> list[Flowable]:
         spaceBefore=ctx.theme.spacing.block / 2,
         spaceAfter=ctx.theme.spacing.block,
     )
+    tag(table, "Table")
     return [KeepTogether([table])] if len(rows) <= 6 else [table]
+
+
+@renders(Quote)
+def quote(block: Quote, ctx: RenderContext) -> list[Flowable]:
+    """A pull quote: large primary-coloured text beside an accent bar, the speaker below."""
+    inner: list[Flowable] = [Paragraph(
+        "\u201c" + ctx.body.rich(block.text) + "\u201d", ctx.styles.quote)]
+    if block.attribution is not None:
+        inner.append(Paragraph("\u2014\u2002" + ctx.headings.rich(block.attribution),
+                               ctx.styles.quote_attribution))
+    box = Table([[inner]], colWidths=[ctx.frame_width - 8 * mm], hAlign="RIGHT",
+                style=ctx.table_style([
+                    ("LINEBEFORE", (0, 0), (0, -1), 2.5, ctx.colour("accent")),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 5 * mm),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1 * mm),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5 * mm),
+                ]), spaceBefore=ctx.theme.spacing.block / 2, spaceAfter=ctx.theme.spacing.block)
+    return [tag(box, "BlockQuote")]
+
+
+_CALLOUT_EDGE = {"note": "accent", "info": "primary", "warning": "warning"}
+
+
+@renders(Callout)
+def callout(block: Callout, ctx: RenderContext) -> list[Flowable]:
+    """A tinted box with a coloured edge: notes, definitions, warnings."""
+    inner: list[Flowable] = []
+    if block.title:
+        title_style = ctx.styles.callout_title
+        if block.kind == "warning":
+            title_style = title_style.clone("callout_warning", textColor=ctx.colour("warning"))
+        inner.append(Paragraph(ctx.headings.text(block.title), title_style))
+    inner.append(Paragraph(ctx.body.rich(block.text), ctx.styles.callout_text))
+    box = Table([[inner]], colWidths=[ctx.frame_width], style=ctx.table_style([
+        ("BACKGROUND", (0, 0), (-1, -1), ctx.colour("tint")),
+        ("LINEBEFORE", (0, 0), (0, -1), 3, ctx.colour(_CALLOUT_EDGE[block.kind])),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5 * mm),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5 * mm),
+        ("TOPPADDING", (0, 0), (-1, -1), 3 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5 * mm),
+    ]), spaceBefore=ctx.theme.spacing.block / 2, spaceAfter=ctx.theme.spacing.block)
+    return [tag(box, "Aside")]
+
+
+@renders(TableBlock)
+def table(block: TableBlock, ctx: RenderContext) -> list[Flowable]:
+    """Caption above, header row repeated on every page, numbers right-aligned, zebra rows."""
+    rows = ctx.assets.rows(block.csv) if block.csv is not None else (block.columns, *block.rows)
+    assert rows is not None  # a missing or broken file blocked the build
+    target = ctx.targets.of(block)
+    assert target is not None
+    # The caption stays with the header and the first rows; the rest may run on.
+    story: list[Flowable] = [caption_paragraph(block.caption, target, ctx, keep_with_next=True),
+                             data_table(rows, ctx)]
+    if block.note is not None:
+        story.append(Paragraph(f"{ctx.body.text(ctx.labels.note)}: {ctx.body.rich(block.note)}",
+                               ctx.styles.source_line.clone("note", spaceAfter=0)))
+    if block.source is not None:
+        story.append(Paragraph(ctx.source_line(block.source), ctx.styles.source_line))
+    else:
+        story[-1].spaceAfter = ctx.theme.spacing.block
+    return story
+
+
+@renders(Chart)
+def chart(block: Chart, ctx: RenderContext) -> list[Flowable]:
+    target = ctx.targets.of(block)
+    assert target is not None
+    drawing = chart_drawing(block, ctx)
+    tag(drawing, "Figure", alt=f"{ctx.labels.caption('figure', target.number)}: "
+                               f"{block.caption.plain()}")
+    return figure_flowables(drawing, block.caption, target, block.source, ctx)
+
+
+@renders(Image)
+def image(block: Image, ctx: RenderContext) -> list[Flowable]:
+    picture = image_flowable(ctx.assets.image(block.file), ctx.frame_width * block.width,
+                             ctx.frame_height * 0.6, alt=block.alt,
+                             font=ctx.styles.body.fontName)
+    assert picture is not None  # an unreadable image blocked the build
+    target = ctx.targets.of(block)
+    if target is None or block.caption is None:  # an uncaptioned picture, not a figure
+        gap = ctx.theme.spacing.block / 2
+        return [Spacer(1, gap), picture, Spacer(1, gap * 2)]
+    return figure_flowables(picture, block.caption, target, block.source, ctx)

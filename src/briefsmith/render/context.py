@@ -1,18 +1,33 @@
-"""What every renderer function gets: the theme, its styles and the markup writers."""
+"""What every renderer function gets: the theme, its styles, the markup writers, the
+cross-reference targets and the assets (file contents) the blocks name."""
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.platypus import Paragraph, TableStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph, TableStyle
 
+from ..assets import Assets
 from ..cite import Bibliography
+from ..fonts import split_runs
 from ..i18n import Labels
+from ..model import Citation
 from ..theme import Theme
+from ..xref import Targets
 from .markup import MarkupWriter
 from .styles import Styles
+
+
+def tag(flowable: Flowable, role: str, **facts: object) -> Flowable:
+    """Note a flowable's structural role ("H1", "P", "L", "Table", "Figure", "Caption",
+    "Quote", "Note", "TOC"), plus facts such as ``alt``, for a tagged-PDF writer later."""
+    # Through __dict__: graphics Drawings refuse attributes they do not know.
+    vars(flowable)["structure_role"] = role
+    for name, value in facts.items():
+        vars(flowable)[f"structure_{name}"] = value
+    return flowable
 
 
 @dataclass(frozen=True)
@@ -25,14 +40,54 @@ class RenderContext:
     headings: MarkupWriter
     figures: MarkupWriter
     frame_width: float
-    _anchors: itertools.count = field(default_factory=lambda: itertools.count(1))
-
-    def new_anchor(self, prefix: str) -> str:
-        """A document-unique link target name, numbered in story order (deterministic)."""
-        return f"{prefix}-{next(self._anchors)}"
+    frame_height: float
+    targets: Targets
+    assets: Assets
 
     def colour(self, name: str) -> colors.Color:
         return colors.HexColor(getattr(self.theme.colours, name))
+
+    def palette(self, index: int) -> colors.Color:
+        palette = self.theme.colours.palette or (self.theme.colours.primary,)
+        return colors.HexColor(palette[index % len(palette)])
+
+    def font_for(self, text: str, role: str = "figures", style: str = "regular") -> str:
+        """One font for a whole string drawn outside a paragraph (chart labels): the first
+        of the role's chain that covers most of it."""
+        writer = {"figures": self.figures, "headings": self.headings, "body": self.body}[role]
+        chain = writer.chain
+        runs = split_runs(text, chain.coverage)
+        counts = [0] * len(chain.styles)
+        for run, font in runs:
+            if font >= 0:
+                counts[font] += len(run)
+        best = max(range(len(counts)), key=lambda i: (counts[i], -i)) if runs else 0
+        return chain.styles[best][style]
+
+    def text_width(self, text: str, size: float, role: str = "headings",
+                   style: str = "regular") -> float:
+        """The width of ``text`` as set with per-glyph fallback along the role's chain."""
+        writer = {"figures": self.figures, "headings": self.headings, "body": self.body}[role]
+        chain = writer.chain
+        return sum(stringWidth(run, chain.styles[max(font, 0)][style], size)
+                   for run, font in split_runs(text, chain.coverage))
+
+    def source_line(self, citation: Citation | None) -> str:
+        """"Source: Renmin University of China (2020) [2]" as paragraph markup."""
+        if citation is None:
+            return ""
+        cited = {source.id: source for source in self.bibliography.cited}
+        known = [cited[i.id] for i in citation.items if i.id in cited]
+        names: list[str] = []
+        for source in known:
+            who = ", ".join(n.display() for n in source.author[:2]) or source.publisher \
+                or source.container_title or source.title
+            year = f" ({source.issued.year})" if source.issued else ""
+            if f"{who}{year}" not in names:
+                names.append(f"{who}{year}")
+        label = self.labels.sources if len(known) > 1 else self.labels.source
+        text = f"{label}: " + "; ".join(names)
+        return self.body.text(text) + self.body.citation(citation)
 
     def table_style(self, commands: list[tuple]) -> TableStyle:
         """A table style whose cell font is the body font (ReportLab's default is the
@@ -42,13 +97,65 @@ class RenderContext:
                            *commands])
 
 
-class HeadingParagraph(Paragraph):
-    """A heading that becomes a bookmark, a link target and the running-head section name."""
+class Anchor(Flowable):
+    """An invisible link target (and, with a title, outline entry) at a point in the story."""
 
-    def __init__(self, markup: str, style: object, *, anchor: str, outline_title: str,
-                 level: int, section_title: str | None = None) -> None:
-        super().__init__(f'<a name="{anchor}"/>{markup}', style)
-        self.anchor = anchor
+    def __init__(self, name: str, outline_title: str | None = None, level: int = 0) -> None:
+        super().__init__()
+        self.anchor = name
         self.outline_title = outline_title
         self.level = level
-        self.section_title = section_title
+        self.section_title = outline_title
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkHorizontal(self.anchor, 0, 0)
+
+
+class AnchoredParagraph(Paragraph):
+    """A paragraph that is a link target: the destination is the top of its first line.
+
+    The target is set while drawing, not with an ``<a name>`` tag in the markup, because
+    ReportLab's CJK line breaking fails on such tags (TypeError in ``cjkFragSplit``).
+    A heading is one too, with an outline entry and the section name for running heads.
+    """
+
+    anchor: str | None = None
+    outline_title: str | None = None
+    level: int = 0
+    section_title: str | None = None
+
+    def __init__(self, text: str | None, style: object = None,
+                 bulletText: str | None = None,  # noqa: N803 - the name Paragraph.split passes
+                 frags: list | None = None, *, anchor: str | None = None) -> None:
+        super().__init__(text, style, bulletText=bulletText, frags=frags)
+        self.anchor = anchor
+
+    def split(self, available_width: float, available_height: float) -> list:
+        parts = super().split(available_width, available_height)
+        for index, part in enumerate(parts):
+            part.level = self.level
+            part.structure_role = getattr(self, "structure_role", "P")
+            # Only the first part is the link target and the outline entry.
+            part.anchor = self.anchor if index == 0 else None
+            part.outline_title = self.outline_title if index == 0 else None
+            part.section_title = self.section_title if index == 0 else None
+        return parts
+
+    def draw(self) -> None:
+        if self.anchor:
+            self.canv.bookmarkHorizontal(self.anchor, 0, self.height)
+        super().draw()
+
+
+def heading_paragraph(markup: str, style: object, *, anchor: str, outline_title: str,
+                      level: int, section_title: str | None = None) -> AnchoredParagraph:
+    """A heading: a bookmark, a link target and (level 0) the running-head section name."""
+    para = AnchoredParagraph(markup, style, anchor=anchor)
+    para.outline_title = outline_title
+    para.level = level
+    para.section_title = section_title
+    tag(para, f"H{level + 1}")
+    return para

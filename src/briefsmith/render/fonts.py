@@ -52,12 +52,30 @@ class RegisteredChain:
         return self.family(index)["regular"]
 
     @property
+    def styles(self) -> Sequence[dict[str, str]]:
+        """``styles[i][style]``: family ``i``'s face names, registered when looked up."""
+        return _Families(self)
+
+    @property
     def names(self) -> tuple[str, ...]:
         return tuple(self.name(index) for index in range(len(self._families)))
 
     def font(self, style: str = "regular") -> str:
         """The primary family's face for ``style`` ("regular", "bold", ...)."""
         return self.family(0)[style]
+
+
+class _Families(Sequence[dict[str, str]]):
+    def __init__(self, chain: RegisteredChain) -> None:
+        self._chain = chain
+
+    def __len__(self) -> int:
+        return len(self._chain._families)
+
+    def __getitem__(self, index: int) -> dict[str, str]:  # type: ignore[override]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self._chain.family(index % len(self))
 
 
 def register_chain(chain: FontChain) -> RegisteredChain:

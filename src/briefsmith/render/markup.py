@@ -14,7 +14,16 @@ from urllib.parse import urlsplit
 
 from ..cite import MarkerPiece
 from ..fonts import split_runs
-from ..model import Citation, Emphasis, Inline, Link, RichText, Strong, Text
+from ..model import (
+    Citation,
+    Emphasis,
+    Inline,
+    Link,
+    RichText,
+    Strong,
+    Text,
+    is_cross_reference,
+)
 from .fonts import RegisteredChain
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -47,10 +56,13 @@ class MarkupWriter:
         *,
         link_colour: str,
         marker: Callable[[Citation], list[MarkerPiece]] | None = None,
+        xref: Callable[[str], tuple[str, str] | None] | None = None,
     ) -> None:
         self.chain = chain
         self.link_colour = link_colour
         self.marker = marker
+        # id -> (label, anchor): "fig:jobs" -> ("Figure 2", "fig-2")
+        self.xref = xref
 
     def text(self, text: str) -> str:
         """Plain user text: escaped, with fallback-font runs for uncovered characters."""
@@ -63,11 +75,15 @@ class MarkupWriter:
                 out.append(f'<font name="{self.chain.name(font)}">{escaped}</font>')
         return "".join(out)
 
+    def covers(self, char: str) -> bool:
+        """Whether some font of the chain has a glyph for ``char``."""
+        return any(ord(char) in coverage for coverage in self.chain.coverage)
+
     def rich(self, value: RichText | Iterable[Inline]) -> str:
         spans = value.spans if isinstance(value, RichText) else tuple(value)
         out: list[str] = []
         for span in spans:
-            if isinstance(span, Citation) and out:
+            if isinstance(span, Citation) and out and not _is_xref(span):
                 # "text [@a]" -> "text\u00a0[1]": the marker never starts a line.
                 out[-1] = out[-1].rstrip(" ")
             out.append(self._span(span))
@@ -94,10 +110,43 @@ class MarkupWriter:
                 f"{inner_markup}</a>")
 
     def citation(self, citation: Citation) -> str:
+        if _is_xref(citation):
+            return self.cross_reference(citation)
         if self.marker is None:
             return ""
+        return self.pieces(self.marker(citation))
+
+    def pieces(self, pieces: Iterable[MarkerPiece]) -> str:
+        """A citation marker: ``<a name>`` for its own target, linked text, no break before."""
         out = []
-        for piece in self.marker(citation):
+        superscript = False
+        for piece in pieces:
+            if piece.name:
+                out.append(f'<a name="{escape_attribute(piece.name)}"/>')
+                continue
+            superscript = superscript or piece.superscript
             text = self.text(piece.text)
+            if piece.italic:
+                text = f"<i>{text}</i>"
             out.append(self.link("#" + piece.anchor, text) if piece.anchor else text)
+        if not out:
+            return ""
+        if superscript:
+            return f"<super>{''.join(out)}</super>"
         return "\u00a0" + "".join(out)
+
+    def cross_reference(self, citation: Citation) -> str:
+        """``[@fig:jobs]`` -> "Figure 2", linked to the figure (``[@fig:a; @fig:b]`` lists)."""
+        out = []
+        for item in citation.items:
+            found = self.xref(item.id) if self.xref is not None else None
+            if found is None:
+                out.append(self.text(item.id))  # reported by the validator; never built
+                continue
+            label, anchor = found
+            out.append(self.link("#" + anchor, self.text(label.replace(" ", "\u00a0"))))
+        return ", ".join(out)
+
+
+def _is_xref(citation: Citation) -> bool:
+    return bool(citation.items) and all(is_cross_reference(i.id) for i in citation.items)

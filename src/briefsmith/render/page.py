@@ -1,20 +1,26 @@
-"""Pages: paper, frames, running header and footer, bookmarks, and the one layout pass.
+"""Pages: paper, frames, running header and footer, bookmarks, and the layout passes.
 
 "Page X of Y" needs Y before the last page is laid out.  The well-known ``NumberedCanvas``
 recipe defers page output and sends every bookmark and link to page 1; laying the story
 out twice (once to count) doubles the cost of every build.  Instead, a header or footer
-piece that prints ``{pages}`` is placed on its page as a PDF form XObject (a named,
-reusable drawing) that is only *referenced* there; the forms are drawn once the last page
-is done and the count is known, just before the file is written.  Everything else on the
-page, links and bookmarks included, is drawn in the one pass as usual.  A decoration never
-changes the page breaks, so nothing else depends on the count.
+piece that prints the count (``{pages}``, ``{page_of_pages}``) is placed on its page as a
+PDF form XObject (a named drawing) that is only *referenced* there; the forms are drawn
+once the last page is done and the count is known, just before the file is written.  A
+decoration never changes the page breaks, so nothing else depends on the count.
+
+The table of contents needs the page of every heading, which is text in the story itself,
+so a theme with a contents page lays the story out again while a pass learns anchor pages
+it printed wrongly: pass one measures, pass two prints what pass one measured.  Page
+numbers sit in fixed-width slots, so the second pass has the same page breaks and the loop
+ends there; a few more passes are allowed for the rare case where it does not.  Only the
+final pass is written out.
 """
 
 from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -32,11 +38,13 @@ from reportlab.platypus import (
 )
 
 from ..theme import RunningText, Template, Theme
+from .keep import KeepWithNext
 from .markup import MarkupWriter
 from .styles import Styles
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER, "Legal": LEGAL, "A5": A5}
-COUNT = "{pages}"
+MAX_PASSES = 4
+COUNTS = ("{pages}", "{page_of_pages}")  # placeholders that need the final page count
 
 
 @dataclass(frozen=True)
@@ -57,17 +65,21 @@ class RunningValues:
     subtitle: str
     date: str
     organisation: str
+    page_of_pages: str  # "Page {page} of {pages}" in the brief's language
 
 
 @dataclass(frozen=True)
 class RenderedPdf:
     data: bytes
     pages: int
+    passes: int
 
 
-def page_frame_width(theme: Theme) -> float:
-    width, _height = PAGE_SIZES[theme.page.size]
-    return width - theme.page.margins.left - theme.page.margins.right
+def frame_size(theme: Theme) -> tuple[float, float]:
+    """The text block's width and height."""
+    width, height = PAGE_SIZES[theme.page.size]
+    margins = theme.page.margins
+    return width - margins.left - margins.right, height - margins.top - margins.bottom
 
 
 class BriefDocTemplate(BaseDocTemplate):
@@ -79,13 +91,14 @@ class BriefDocTemplate(BaseDocTemplate):
         self.values = values
         # Pieces that print the page count: (form name, template, style, values, y).
         self.deferred: list[tuple[str, Template, ParagraphStyle, dict[str, str], float]] = []
-        self._doSave = 0  # ReportLab's switch: we save after drawing the deferred forms
+        self._doSave = 0  # ReportLab's switch: finish() saves, after drawing the forms
         # The running head names the section in force at the top of the page: the one
         # continuing from the previous page, or the one whose heading opens this page.
         self.section_at_top = ""
         self.section_on_page: str | None = None
         self.last_section = ""
         self.page_has_content = False
+        self.anchor_pages: dict[str, int] = {}
         margins = theme.page.margins
         super().__init__(
             target,
@@ -96,13 +109,14 @@ class BriefDocTemplate(BaseDocTemplate):
             keywords=metadata.keywords, creator=metadata.creator, lang=metadata.language,
             invariant=1, displayDocTitle=1, pageCompression=1,
             initialFontName=styles.body.fontName, initialFontSize=styles.body.fontSize,
+            keepTogetherClass=KeepWithNext,
         )
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([
-            PageTemplate("first", [frame], onPage=self._first_page, onPageEnd=self._page_end),
-            PageTemplate("later", [frame], onPageEnd=self._page_end),
-        ])
+        first = (PageTemplate("cover", [frame], onPage=self._cover_page) if theme.cover
+                 else PageTemplate("first", [frame], onPage=self._first_page,
+                                   onPageEnd=self._page_end))
+        self.addPageTemplates([first, PageTemplate("later", [frame], onPageEnd=self._page_end)])
 
     # -- hooks -------------------------------------------------------------------------
 
@@ -113,6 +127,9 @@ class BriefDocTemplate(BaseDocTemplate):
         self.page_has_content = False
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's name
+        anchor = getattr(flowable, "anchor", None)
+        if isinstance(anchor, str) and anchor not in self.anchor_pages:
+            self.anchor_pages[anchor] = self.page
         title = getattr(flowable, "outline_title", None)
         if title is None:
             self.page_has_content = True
@@ -131,6 +148,17 @@ class BriefDocTemplate(BaseDocTemplate):
         width, height = self.pagesize
         canv.setFillColor(self.styles.title.textColor)
         canv.rect(0, height - 7 * mm, width, 7 * mm, stroke=0, fill=1)
+        canv.restoreState()
+
+    def _cover_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        """A band of the primary colour down the left edge and a rule of the accent."""
+        canv.saveState()
+        _width, height = self.pagesize
+        band = self.leftMargin * 0.42
+        canv.setFillColor(self.styles.title.textColor)
+        canv.rect(0, 0, band, height, stroke=0, fill=1)
+        canv.setFillColor(self.styles.kicker.textColor)
+        canv.rect(band, 0, 1.6 * mm, height, stroke=0, fill=1)
         canv.restoreState()
 
     def _page_end(self, canv: Canvas, doc: BaseDocTemplate) -> None:
@@ -158,7 +186,7 @@ class BriefDocTemplate(BaseDocTemplate):
         for template, style in pieces:
             if template is None:
                 continue
-            if COUNT in template:
+            if any(count in template for count in COUNTS):
                 name = f"running-{'head' if top else 'foot'}-{style.name}-{page}"
                 canv.saveState()
                 canv.doForm(name)
@@ -188,22 +216,32 @@ class BriefDocTemplate(BaseDocTemplate):
         """Draw the pieces that print the page count, now that it is known; save."""
         count = str(self.page)
         for name, template, style, values, y in self.deferred:
+            of = self.values.page_of_pages.format(page=values["page"], pages=count)
             self.canv.beginForm(name)
-            self._draw_piece(self.canv, template.fill(**values, pages=count), style, y)
+            self._draw_piece(self.canv, template.fill(**values, pages=count, page_of_pages=of),
+                             style, y)
             self.canv.endForm()
         self.canv.save()
 
 
-def lay_out(story_factory: Callable[[], list[Flowable]], *, theme: Theme, styles: Styles,
-            writer: MarkupWriter, values: RunningValues, metadata: Metadata,
+def lay_out(story_factory: Callable[[Mapping[str, int]], list[Flowable]], *, theme: Theme,
+            styles: Styles, writer: MarkupWriter, values: RunningValues, metadata: Metadata,
             epoch: int) -> RenderedPdf:
-    """Lay the story out once and write the PDF."""
-    target = io.BytesIO()
-    doc = BriefDocTemplate(target, theme=theme, styles=styles, writer=writer, values=values,
-                           metadata=metadata)
-    doc.build([NextPageTemplate("later"), *story_factory()], canvasmaker=_canvas_maker(epoch))
-    doc.finish()
-    return RenderedPdf(target.getvalue(), doc.page)
+    """Lay the story out once; with a table of contents, again until the anchor pages it
+    prints are the ones measured (normally two passes).  Only the last pass is saved."""
+    anchor_pages: Mapping[str, int] = {}
+    for passes in range(1, MAX_PASSES + 1):
+        target = io.BytesIO()
+        doc = BriefDocTemplate(target, theme=theme, styles=styles, writer=writer, values=values,
+                               metadata=metadata)
+        story = [NextPageTemplate("later"), *story_factory(anchor_pages)]
+        doc.build(story, canvasmaker=_canvas_maker(epoch))
+        measured = doc.anchor_pages if theme.toc else {}
+        if measured == anchor_pages:
+            doc.finish()
+            return RenderedPdf(target.getvalue(), doc.page, passes)
+        anchor_pages = measured
+    raise RuntimeError("the layout did not settle")  # pragma: no cover
 
 
 def _canvas_maker(epoch: int) -> Callable[..., Canvas]:

@@ -1,62 +1,177 @@
-"""The story: the brief's flowables in reading order (title block, key messages, sections,
-references).  Blocks inside sections are drawn by :mod:`briefsmith.render.blocks`."""
+"""The story: the brief's flowables in reading order (cover or title block, contents, key
+messages, sections, references).  Blocks inside sections are drawn by
+:mod:`briefsmith.render.blocks`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, ListFlowable, ListItem, Paragraph, Table
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    HRFlowable,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+)
 
-from ..model import Brief, Document, Section
-from .blocks import render_block
-from .context import HeadingParagraph, RenderContext
+from ..model import Brief, Document, Heading, Section
+from .blocks import image_flowable, render_block
+from .context import Anchor, RenderContext, heading_paragraph, tag
+from .references import evidence_appendix, reference_list
 
 
-class Anchor(Flowable):
-    """An invisible link target (and outline entry) at a point in the story."""
+class TocEntry(Flowable):
+    """One line of the table of contents: linked title, dot leaders, linked page number."""
 
-    def __init__(self, name: str, outline_title: str | None = None, level: int = 0) -> None:
+    def __init__(self, markup: str, style: object, anchor: str, page: str,
+                 number_style: object) -> None:
         super().__init__()
-        self.anchor = name
-        self.outline_title = outline_title
-        self.level = level
-        self.section_title = outline_title
+        self.link_target = anchor  # not ``anchor``: that names targets this flowable defines
+        self.page = page
+        self.para = Paragraph(markup, style)
+        self.number = Paragraph(page, number_style)
+        self.number_width = 12 * mm
+        self.style = style
+        tag(self, "TOCI")
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return 0, 0
+        self.width = available_width
+        _w, height = self.para.wrap(available_width - self.number_width - 4 * mm,
+                                    available_height)
+        self.number.wrap(self.number_width, available_height)
+        self.height = height
+        return available_width, height
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - ReportLab's name
+        return self.style.spaceBefore
 
     def draw(self) -> None:
-        self.canv.bookmarkHorizontal(self.anchor, 0, 0)
+        canv = self.canv
+        self.para.drawOn(canv, 0, 0)
+        self.number.drawOn(canv, self.width - self.number_width, 0)
+        widths = self.para.getActualLineWidths0() or [0]
+        indent = self.style.leftIndent
+        last_line_end = indent + widths[-1] + 2 * mm
+        baseline = self.style.fontSize * 0.22
+        dots_end = self.width - self.number_width + 1 * mm
+        if dots_end - last_line_end > 4 * mm:
+            canv.saveState()
+            canv.setFillColor(self.style.textColor)
+            canv.setFont(self.style.fontName, self.style.fontSize)
+            step = self.style.fontSize * 0.55
+            x = dots_end - step
+            while x > last_line_end:
+                canv.drawCentredString(x, baseline, ".")
+                x -= step
+            canv.restoreState()
+        canv.linkRect("", self.link_target, (0, 0, self.width, self.height), relative=1,
+                      thickness=0)
 
 
-def build_story(doc: Document, ctx: RenderContext) -> list[Flowable]:
-    story = title_block(doc.brief, ctx)
+def build_story(doc: Document, ctx: RenderContext,
+                anchor_pages: Mapping[str, int]) -> list[Flowable]:
+    """``anchor_pages`` are the pages the previous layout pass put each anchor on."""
+    story = cover(doc.brief, ctx) if ctx.theme.cover else title_block(doc.brief, ctx)
+    if ctx.theme.toc:
+        story += contents(doc, ctx, anchor_pages)
     if doc.brief.key_messages:
         story += key_messages(doc.brief, ctx)
+    lists = {refs.section: refs for refs in ctx.bibliography.lists}
     for number, section in enumerate(doc.sections, 1):
-        story += section_flowables(section, number, ctx)
-    if ctx.bibliography.references:
-        story += references(ctx)
+        story += section_flowables(section, ctx)
+        if number in lists:
+            story += reference_list(lists[number], ctx, level=1)
+    if doc.brief.citations.evidence:
+        story += evidence_appendix(doc, ctx)
+    if None in lists:
+        story += reference_list(lists[None], ctx, level=0)
     return story
 
 
-def title_block(brief: Brief, ctx: RenderContext) -> list[Flowable]:
-    s = ctx.styles
-    story: list[Flowable] = [
-        Paragraph(ctx.headings.text(ctx.labels.policy_brief.upper()), s.kicker),
-        Paragraph(ctx.headings.text(brief.title), s.title),
-    ]
-    if brief.subtitle:
-        story.append(Paragraph(ctx.headings.text(brief.subtitle), s.subtitle))
+def _meta(brief: Brief, ctx: RenderContext) -> list[str]:
     meta = [", ".join(brief.authors)] if brief.authors else []
     if brief.organisation:
         meta.append(brief.organisation)
     meta.append(ctx.labels.date(brief.date))
+    return meta
+
+
+def title_block(brief: Brief, ctx: RenderContext) -> list[Flowable]:
+    s = ctx.styles
+    story: list[Flowable] = []
+    if ctx.theme.logo is not None:
+        logo = image_flowable(ctx.assets.image(ctx.theme.logo), ctx.frame_width,
+                              ctx.theme.logo_height, alt="logo", font=ctx.styles.body.fontName,
+                              align="LEFT")
+        if logo is not None:
+            story += [logo, Spacer(1, 3 * mm)]
+    story += [
+        Paragraph(ctx.headings.text(ctx.labels.policy_brief.upper()), s.kicker),
+        tag(Paragraph(ctx.headings.text(brief.title), s.title), "Title"),
+    ]
+    if brief.subtitle:
+        story.append(Paragraph(ctx.headings.text(brief.subtitle), s.subtitle))
     story.append(HRFlowable(width="100%", thickness=1.4, color=ctx.colour("primary"),
                             spaceBefore=2 * mm, spaceAfter=1 * mm))
     story.append(Paragraph(
-        "\u2002\u00b7\u2002".join(ctx.headings.text(m) for m in meta), s.meta))
+        "\u2002\u00b7\u2002".join(ctx.headings.text(m) for m in _meta(brief, ctx)), s.meta))
     story.append(HRFlowable(width="100%", thickness=0.5, color=ctx.colour("rule"),
                             spaceBefore=1 * mm, spaceAfter=ctx.theme.spacing.block))
+    return story
+
+
+def cover(brief: Brief, ctx: RenderContext) -> list[Flowable]:
+    """A title page of its own: logo, kicker, title, subtitle, then who and when."""
+    s = ctx.styles
+    story: list[Flowable] = []
+    if ctx.theme.logo is not None:
+        logo = image_flowable(ctx.assets.image(ctx.theme.logo), ctx.frame_width,
+                              ctx.theme.logo_height * 1.3, alt="logo",
+                              font=ctx.styles.body.fontName, align="LEFT")
+        if logo is not None:
+            story.append(logo)
+    story += [
+        Spacer(1, ctx.frame_height * 0.22),
+        Paragraph(ctx.headings.text(ctx.labels.policy_brief.upper()), s.kicker),
+        tag(Paragraph(ctx.headings.text(brief.title), s.cover_title), "Title"),
+    ]
+    if brief.subtitle:
+        story.append(Paragraph(ctx.headings.text(brief.subtitle), s.cover_subtitle))
+    story.append(HRFlowable(width="35%", thickness=2.2, color=ctx.colour("accent"),
+                            hAlign="LEFT", spaceBefore=3 * mm, spaceAfter=6 * mm))
+    for line in _meta(brief, ctx):
+        story.append(Paragraph(ctx.headings.text(line), s.cover_meta))
+    story.append(PageBreak())
+    return story
+
+
+def contents(doc: Document, ctx: RenderContext,
+             anchor_pages: Mapping[str, int]) -> list[Flowable]:
+    s = ctx.styles
+    story: list[Flowable] = [Paragraph(ctx.headings.text(ctx.labels.contents), s.toc_title)]
+    entries: list[tuple[str, str, int]] = []
+    for target in ctx.targets.sections():
+        number = f"{target.number}\u2002" if ctx.theme.numbered_headings else ""
+        entries.append((number + target.title, target.anchor, target.level))
+    if any(refs.section is None for refs in ctx.bibliography.lists):
+        entries.append((ctx.labels.references, "references", 0))
+    if doc.brief.citations.evidence:
+        entries.append((ctx.labels.evidence, "evidence", 0))
+    number_style = s.toc_0.clone("toc_number", alignment=2, leftIndent=0)
+    for title, anchor, level in entries:
+        style = s.toc_0 if level == 0 else s.toc_1
+        page = anchor_pages.get(anchor)
+        story.append(TocEntry(ctx.headings.text(title), style, anchor,
+                              str(page) if page else "", number_style.clone(
+                                  "n", fontSize=style.fontSize, textColor=style.textColor)))
+    story.append(HRFlowable(width="100%", thickness=0.5, color=ctx.colour("rule"),
+                            spaceBefore=ctx.theme.spacing.block / 2,
+                            spaceAfter=ctx.theme.spacing.block))
     return story
 
 
@@ -65,9 +180,11 @@ def key_messages(brief: Brief, ctx: RenderContext) -> list[Flowable]:
     items = [ListItem(Paragraph(ctx.body.rich(m), s.box_item)) for m in brief.key_messages]
     inner: list[Flowable] = [
         Paragraph(ctx.headings.text(ctx.labels.key_messages), s.box_heading),
-        ListFlowable(items, bulletType="bullet", start="\u2022", bulletColor=ctx.colour("accent"),
-                     bulletFontName=s.box_item.fontName, bulletFontSize=s.box_item.fontSize,
-                     leftIndent=4.5 * mm, bulletDedent=4 * mm),
+        tag(ListFlowable(items, bulletType="bullet", start="\u2022",
+                         bulletColor=ctx.colour("accent"),
+                         bulletFontName=ctx.font_for("\u2022", "body"),
+                         bulletFontSize=s.box_item.fontSize, leftIndent=4.5 * mm,
+                         bulletDedent=4 * mm), "L"),
     ]
     box = Table([[inner]], colWidths=[ctx.frame_width], style=ctx.table_style([
         ("BACKGROUND", (0, 0), (-1, -1), ctx.colour("tint")),
@@ -77,38 +194,32 @@ def key_messages(brief: Brief, ctx: RenderContext) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 4.5 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5 * mm),
     ]), spaceAfter=ctx.theme.spacing.block)
-    return [Anchor("key-messages", ctx.labels.key_messages), box]
+    return [Anchor("key-messages", ctx.labels.key_messages), tag(box, "Aside")]
 
 
-def section_flowables(section: Section, number: int, ctx: RenderContext) -> list[Flowable]:
-    title = ctx.headings.text(section.title)
-    if ctx.theme.numbered_headings:
-        accent = ctx.theme.colours.accent
-        markup = f'<font color="{accent}">{number}</font>\u2003{title}'
-        outline = f"{number} {section.title}"
-    else:
-        markup, outline = title, section.title
-    story: list[Flowable] = [HeadingParagraph(
-        markup, ctx.styles.h1, anchor=f"sec-{number}", outline_title=outline, level=0,
-        section_title=section.title,
-    )]
+def section_title_markup(title: str, number: str, ctx: RenderContext) -> tuple[str, str]:
+    """Heading markup and outline text, numbered when the theme says so."""
+    markup = ctx.headings.text(title)
+    if not ctx.theme.numbered_headings:
+        return markup, title
+    accent = ctx.theme.colours.accent
+    return f'<font color="{accent}">{number}</font>\u2003{markup}', f"{number} {title}"
+
+
+def section_flowables(section: Section, ctx: RenderContext) -> list[Flowable]:
+    target = ctx.targets.of(section)
+    assert target is not None  # every section was numbered
+    markup, outline = section_title_markup(section.title, target.number, ctx)
+    story: list[Flowable] = [
+        # A heading starts a page rather than end one with too little room below it.
+        CondPageBreak(ctx.styles.h1.fontSize * 4),
+        heading_paragraph(markup, ctx.styles.h1, anchor=target.anchor, outline_title=outline,
+                          level=0, section_title=section.title),
+    ]
     if section.lead is not None:
-        story.append(Paragraph(ctx.body.rich(section.lead), ctx.styles.lead))
+        story.append(tag(Paragraph(ctx.body.rich(section.lead), ctx.styles.lead), "P"))
     for block in section.blocks:
+        if isinstance(block, Heading):
+            story.append(CondPageBreak(ctx.styles.h2.fontSize * 5))
         story += render_block(block, ctx)
-    return story
-
-
-def references(ctx: RenderContext) -> list[Flowable]:
-    label = ctx.labels.references
-    story: list[Flowable] = [HeadingParagraph(
-        ctx.headings.text(label), ctx.styles.h1, anchor="references", outline_title=label,
-        level=0, section_title=label,
-    )]
-    for ref in ctx.bibliography.references:
-        story.append(Paragraph(
-            f'<a name="{ref.anchor}"/>{ctx.body.rich(ref.entry)}',
-            ctx.styles.reference,
-            bulletText=f"[{ref.number}]",
-        ))
     return story

@@ -36,9 +36,28 @@ class Styles:
     timeline_date: ParagraphStyle
     timeline_event: ParagraphStyle
     reference: ParagraphStyle
+    reference_hanging: ParagraphStyle
+    evidence_header: ParagraphStyle
+    evidence_cell: ParagraphStyle
     running_left: ParagraphStyle
     running_center: ParagraphStyle
     running_right: ParagraphStyle
+    caption: ParagraphStyle
+    source_line: ParagraphStyle
+    table_head: ParagraphStyle
+    table_head_right: ParagraphStyle
+    table_cell: ParagraphStyle
+    table_cell_right: ParagraphStyle
+    quote: ParagraphStyle
+    quote_attribution: ParagraphStyle
+    callout_title: ParagraphStyle
+    callout_text: ParagraphStyle
+    toc_title: ParagraphStyle
+    toc_0: ParagraphStyle
+    toc_1: ParagraphStyle
+    cover_title: ParagraphStyle
+    cover_subtitle: ParagraphStyle
+    cover_meta: ParagraphStyle
 
 
 def hyphenation_language(tag: str) -> str:
@@ -77,6 +96,23 @@ def build_styles(theme: Theme, fonts: dict[str, RegisteredChain], language: str)
         allowOrphans=0,
     )
     small = t.small
+    cell = ParagraphStyle(
+        "table_cell", fontName=body_font, fontSize=t.table, leading=t.table * 1.3,
+        textColor=colour(c.text), alignment=TA_LEFT, hyphenationLang="",
+        wordWrap="CJK" if cjk else None,
+    )
+    head = ParagraphStyle("table_head", parent=cell, fontName=head_font,
+                          textColor=colour(c.primary))
+    caption = ParagraphStyle(
+        "caption", fontName=head_regular, fontSize=small + 0.5, leading=(small + 0.5) * 1.35,
+        textColor=colour(c.text), alignment=TA_LEFT, spaceBefore=small * 0.5,
+        spaceAfter=small * 0.6, hyphenationLang="", wordWrap="CJK" if cjk else None,
+    )
+    toc_0 = ParagraphStyle(
+        "toc_0", fontName=head_regular, fontSize=t.body, leading=t.body * 1.35,
+        textColor=colour(c.text), spaceBefore=t.body * 0.45, hyphenationLang="",
+        wordWrap="CJK" if cjk else None,
+    )
     return Styles(
         body=body,
         lead=ParagraphStyle(
@@ -142,6 +178,20 @@ def build_styles(theme: Theme, fonts: dict[str, RegisteredChain], language: str)
             bulletFontName=body_font, bulletFontSize=small + 0.5,
             hyphenationLang="", uriWasteReduce=0.0,
         ),
+        reference_hanging=ParagraphStyle(
+            "reference_hanging", parent=body, fontSize=small + 0.5,
+            leading=(small + 0.5) * 1.4, alignment=TA_LEFT, leftIndent=14,
+            firstLineIndent=-14, spaceAfter=small * 0.5, hyphenationLang="",
+            uriWasteReduce=0.0,
+        ),
+        evidence_header=ParagraphStyle(
+            "evidence_header", fontName=head_font, fontSize=small, leading=small * 1.3,
+            textColor=colour(c.primary), alignment=TA_LEFT, hyphenationLang="",
+        ),
+        evidence_cell=ParagraphStyle(
+            "evidence_cell", parent=body, fontSize=small + 0.5, leading=(small + 0.5) * 1.35,
+            alignment=TA_LEFT, spaceAfter=0, hyphenationLang="",
+        ),
         running_left=ParagraphStyle(
             "running_left", fontName=head_regular, fontSize=small - 0.5,
             leading=(small - 0.5) * 1.2, textColor=colour(c.muted), alignment=TA_LEFT,
@@ -153,5 +203,55 @@ def build_styles(theme: Theme, fonts: dict[str, RegisteredChain], language: str)
         running_right=ParagraphStyle(
             "running_right", fontName=head_regular, fontSize=small - 0.5,
             leading=(small - 0.5) * 1.2, textColor=colour(c.muted), alignment=TA_RIGHT,
+        ),
+        caption=caption,
+        source_line=ParagraphStyle(
+            "source_line", parent=caption, fontSize=small, leading=small * 1.35,
+            textColor=colour(c.muted), spaceBefore=0, spaceAfter=theme.spacing.block,
+        ),
+        table_head=head,
+        table_head_right=ParagraphStyle("table_head_right", parent=head, alignment=TA_RIGHT),
+        table_cell=cell,
+        table_cell_right=ParagraphStyle("table_cell_right", parent=cell, alignment=TA_RIGHT),
+        quote=ParagraphStyle(
+            "quote", parent=body, fontSize=t.body * 1.12, leading=t.body * 1.12 * 1.4,
+            textColor=colour(c.primary), alignment=TA_LEFT, spaceAfter=t.body * 0.3,
+            hyphenationLang="",
+        ),
+        quote_attribution=ParagraphStyle(
+            "quote_attribution", fontName=head_regular, fontSize=small + 0.5,
+            leading=(small + 0.5) * 1.35, textColor=colour(c.muted), alignment=TA_LEFT,
+            wordWrap="CJK" if cjk else None,
+        ),
+        callout_title=ParagraphStyle(
+            "callout_title", fontName=head_font, fontSize=t.body, leading=t.body * 1.3,
+            textColor=colour(c.primary), spaceAfter=t.body * 0.3, hyphenationLang="",
+            wordWrap="CJK" if cjk else None,
+        ),
+        callout_text=ParagraphStyle(
+            "callout_text", parent=body, fontSize=t.body * 0.95,
+            leading=t.body * 0.95 * t.leading, alignment=TA_LEFT, spaceAfter=0,
+        ),
+        toc_title=ParagraphStyle(
+            "toc_title", fontName=head_font, fontSize=t.h1, leading=t.h1 * 1.25,
+            textColor=colour(c.primary), spaceAfter=t.h1 * 0.5, hyphenationLang="",
+        ),
+        toc_0=toc_0,
+        toc_1=ParagraphStyle("toc_1", parent=toc_0, fontSize=t.body * 0.92,
+                             leading=t.body * 0.92 * 1.35, leftIndent=t.body * 1.8,
+                             spaceBefore=t.body * 0.15, textColor=colour(c.muted)),
+        cover_title=ParagraphStyle(
+            "cover_title", fontName=head_font, fontSize=t.title * 1.25,
+            leading=t.title * 1.25 * 1.12, textColor=colour(c.primary),
+            spaceAfter=t.title * 0.5, wordWrap="CJK" if cjk else None,
+        ),
+        cover_subtitle=ParagraphStyle(
+            "cover_subtitle", fontName=head_regular, fontSize=t.subtitle * 1.15,
+            leading=t.subtitle * 1.15 * 1.35, textColor=colour(c.muted),
+            spaceAfter=t.subtitle, wordWrap="CJK" if cjk else None,
+        ),
+        cover_meta=ParagraphStyle(
+            "cover_meta", fontName=head_regular, fontSize=t.body, leading=t.body * 1.5,
+            textColor=colour(c.text),
         ),
     )

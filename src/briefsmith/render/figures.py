@@ -1,0 +1,145 @@
+"""Figures and tables: numbered captions, source lines, data tables and pictures.
+
+A figure (a chart or a captioned image) keeps its link target, drawing, caption and source
+line together on one page; a table's caption sits above it and stays with its first rows,
+and its header row repeats on every page it runs over.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Image as ImageFlowable
+
+from ..assets import ImageData
+from ..model import Citation, RichText
+from ..xref import Target
+from .context import Anchor, AnchoredParagraph, RenderContext, tag
+
+# A cell counts as a number when it is digits with grouping, a decimal part, a sign, a
+# currency or percent sign, or one of the usual "no value" marks.
+_NUMERIC = re.compile(r"^[+\-−]?[$€£¥]?\s?\d[\d,.\u00a0\u202f ]*\s?(%|[kKmMbB]n?)?$")
+_NO_VALUE = frozenset({"", "-", "–", "—", "n/a", "n.a.", "..", "…"})
+
+
+def caption_paragraph(caption: RichText, target: Target, ctx: RenderContext, *,
+                      keep_with_next: bool = False) -> Paragraph:
+    """"**Figure 2:** Jobs by sector", the target of cross-references to it (tables)."""
+    label = ctx.labels.caption(target.kind, target.number)
+    markup = (f"<b>{ctx.headings.text(label)}</b>{ctx.headings.text(ctx.labels.caption_separator)}"
+              f"{ctx.headings.rich(caption)}")
+    para = AnchoredParagraph(markup, ctx.styles.caption,
+                             anchor=target.anchor if target.kind == "table" else None)
+    if keep_with_next:
+        para.keepWithNext = 1
+    return tag(para, "Caption")
+
+
+def figure_flowables(drawing: Flowable, caption: RichText, target: Target,
+                     source: Citation | None, ctx: RenderContext) -> list[Flowable]:
+    """Anchor, drawing, caption and source line, kept on one page."""
+    parts: list[Flowable] = [Spacer(1, ctx.theme.spacing.block / 2), Anchor(target.anchor),
+                             drawing, caption_paragraph(caption, target, ctx)]
+    if source is not None:
+        parts.append(Paragraph(ctx.source_line(source), ctx.styles.source_line))
+    else:
+        parts[-1].spaceAfter = ctx.theme.spacing.block
+    return [KeepTogether(parts)]
+
+
+def image_flowable(image: ImageData | None, max_width: float, max_height: float, *,
+                   alt: str, font: str, align: str = "CENTER") -> Flowable | None:
+    """A PNG, JPEG or SVG scaled to fit, keeping its proportions.
+
+    ``font`` is the drawing's initial font: without it ReportLab's graphics state starts in
+    the standard Helvetica, which would then be named (unembedded) in the PDF.
+    """
+    if image is None:
+        return None
+    if image.kind == "svg":
+        from svglib.svglib import svg2rlg  # only needed when a brief has an SVG
+
+        drawing = svg2rlg(io.BytesIO(image.data))
+        if drawing is None or not drawing.width or not drawing.height:
+            return None
+        scale = min(max_width / drawing.width, max_height / drawing.height)
+        drawing.scale(scale, scale)
+        drawing.width *= scale
+        drawing.height *= scale
+        drawing.hAlign = align
+        drawing.initialFontName = font
+        return tag(drawing, "Figure", alt=alt)
+    width, height = ImageReader(io.BytesIO(image.data)).getSize()
+    scale = min(max_width / width, max_height / height)
+    picture = ImageFlowable(io.BytesIO(image.data), width=width * scale, height=height * scale)
+    picture.hAlign = align
+    return tag(picture, "Figure", alt=alt)
+
+
+def is_numeric_column(cells: Sequence[str]) -> bool:
+    values = [c.strip() for c in cells if c.strip().lower() not in _NO_VALUE]
+    return bool(values) and all(_NUMERIC.match(v) for v in values)
+
+
+def data_table(rows: Sequence[Sequence[str]], ctx: RenderContext) -> Table:
+    s = ctx.styles
+    header, body = rows[0], rows[1:]
+    numeric = [is_numeric_column([r[i] for r in body]) for i in range(len(header))]
+    widths = _column_widths(rows, numeric, ctx)
+    data = []
+    for r, row in enumerate(rows):
+        out = []
+        for i, cell in enumerate(row):
+            if r == 0:
+                style = s.table_head_right if numeric[i] else s.table_head
+            else:
+                style = s.table_cell_right if numeric[i] else s.table_cell
+            out.append(Paragraph(ctx.body.text(cell), style))
+        data.append(out)
+    commands: list[tuple] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("LINEBELOW", (0, 0), (-1, 0), 1.1, ctx.colour("primary")),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.8, ctx.colour("rule")),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, ctx.colour("tint")]),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.2 * mm),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.2 * mm),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.3 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5 * mm),
+    ]
+    table = Table(data, colWidths=widths, repeatRows=1, style=ctx.table_style(commands),
+                  hAlign="LEFT", spaceBefore=1 * mm, spaceAfter=1.5 * mm)
+    return tag(table, "Table", header_rows=1)
+
+
+def _column_widths(rows: Sequence[Sequence[str]], numeric: list[bool],
+                   ctx: RenderContext) -> list[float]:
+    """Numbers get the width they need; text columns share the rest by their length."""
+    s = ctx.styles
+    padding = 4.4 * mm
+    natural = []
+    for i in range(len(rows[0])):
+        widest = 0.0
+        for r, row in enumerate(rows):
+            role, style = ("headings", "bold") if r == 0 else ("body", "regular")
+            widest = max(widest, ctx.text_width(row[i], s.table_cell.fontSize, role, style))
+        natural.append(widest + padding + 1)
+    total = ctx.frame_width
+    if sum(natural) <= total:
+        spare = total - sum(natural)
+        text_columns = [i for i, n in enumerate(numeric) if not n] or list(range(len(natural)))
+        return [w + (spare / len(text_columns) if i in text_columns else 0)
+                for i, w in enumerate(natural)]
+    fixed = sum(w for w, n in zip(natural, numeric, strict=True) if n)
+    if fixed > total * 0.6:  # too many wide numbers: share the width by natural width
+        return [total * w / sum(natural) for w in natural]
+    rest = total - fixed
+    text_total = sum(w for w, n in zip(natural, numeric, strict=True) if not n)
+    widths = [w if n else max(rest * w / text_total, 18 * mm)
+              for w, n in zip(natural, numeric, strict=True)]
+    return [w * total / sum(widths) for w in widths]  # the 18 mm floors may overshoot

@@ -1,0 +1,87 @@
+"""Files named by blocks and themes, and theme inheritance, checked through the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Cli
+from pdfinspect import Pdf
+
+
+def _section(project: Path, blocks: str) -> None:
+    (project / "content" / "intro.yaml").write_text(
+        "title: Introduction\nblocks:\n  - paragraph: Text [@smith-2020; @doe-2019].\n" + blocks,
+        encoding="utf-8")
+
+
+def test_theme_inheritance_cycle_over_several_files(minimal_project: Path, cli: Cli) -> None:
+    styles = minimal_project / "styles"
+    styles.mkdir()
+    (styles / "default.yaml").write_text("extends: first\n", encoding="utf-8")
+    (styles / "first.yaml").write_text("extends: second\n", encoding="utf-8")
+    (styles / "second.yaml").write_text("# loops back\nextends: first\n", encoding="utf-8")
+    result = cli("-C", minimal_project, "check")
+    assert result.exit_code == 1
+    assert ("styles/second.yaml:2:10: error: theme inheritance cycle: "
+            "default -> first -> second -> first") in result.stderr
+
+
+def test_inherited_tokens_reach_the_pdf(minimal_project: Path, cli: Cli) -> None:
+    styles = minimal_project / "styles"
+    styles.mkdir()
+    (styles / "default.yaml").write_text("extends: middle\n", encoding="utf-8")
+    (styles / "middle.yaml").write_text("extends: compact\npage: {size: A5}\n", encoding="utf-8")
+    result = cli("-C", minimal_project, "build")
+    assert result.exit_code == 0, result.output
+
+
+    pdf = Pdf(minimal_project / "out" / "mini.pdf")
+    box = pdf.reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (420, 595)  # A5
+    assert "Page 1 of" in pdf.page_text(0)  # the compact footer
+
+
+def test_svg_that_pulls_in_other_files_is_refused(minimal_project: Path, cli: Cli) -> None:
+    images = minimal_project / "content" / "images"
+    images.mkdir()
+    (images / "evil.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+        '  <image xlink:href="file:///etc/passwd" width="10" height="10"/>\n</svg>\n',
+        encoding="utf-8")
+    (images / "fake.png").write_bytes(b"GIF89a not a png")
+    _section(minimal_project, "  - image: {file: images/evil.svg, alt: x}\n"
+                              "  - image: {file: images/fake.png, alt: y}\n")
+    result = cli("-C", minimal_project, "check")
+    assert result.exit_code == 1
+    assert "content/images/evil.svg:2:16: error: the SVG refers to another file" in result.stderr
+    assert "content/images/fake.png: error: not a PNG image" in result.stderr
+
+
+def test_csv_problems_point_into_the_csv_file(minimal_project: Path, cli: Cli) -> None:
+    data = minimal_project / "content" / "data"
+    data.mkdir()
+    (data / "ragged.csv").write_text("a,b\n1,2\n\n3\n", encoding="utf-8")
+    (data / "words.csv").write_text("year,value\n2020,12\n2021,lots\n", encoding="utf-8")
+    _section(minimal_project,
+             "  - table: {caption: Ragged, csv: data/ragged.csv}\n"
+             "  - chart: {type: line, caption: Words, csv: data/words.csv, source: doe-2019}\n")
+    result = cli("-C", minimal_project, "check")
+    assert result.exit_code == 1
+    assert "content/data/ragged.csv:4:1: error: row has 1 cells, the header has 2" in result.stderr
+    assert ("content/data/words.csv:3:2: error: 'lots' in column 'value' is not a number"
+            in result.stderr)
+
+
+def test_a_built_brief_records_the_files_its_blocks_read(minimal_project: Path,
+                                                         cli: Cli) -> None:
+    """A problem in a data file blocks only the briefs that read it."""
+    data = minimal_project / "content" / "data"
+    data.mkdir()
+    (data / "ok.csv").write_text("a,b\nx,1\n", encoding="utf-8")
+    _section(minimal_project, "  - table: {caption: Fine, csv: data/ok.csv}\n")
+    assert cli("-C", minimal_project, "build").exit_code == 0
+    (data / "ok.csv").write_text("a,b\nx\n", encoding="utf-8")
+    result = cli("-C", minimal_project, "build")
+    assert result.exit_code == 1
+    assert "built out/" not in result.stdout
+    assert "not built mini" in result.stdout
