@@ -7,6 +7,11 @@ booleans are parsed here, on purpose, instead of by YAML 1.1's guessing.
 
 Conversion never stops at the first problem: a bad field is reported and skipped so the rest
 of the file is still checked; the record as a whole then comes back as ``None``.
+
+Two bounds live here because every text passes through here: a single text value longer
+than :data:`MAX_TEXT_CHARS` is refused (ReportLab's layout time grows with the square of a
+paragraph's length: 50,000 characters took 3.5 s, 200,000 took 43 s), and a field typed
+with a :class:`~briefsmith.project.ProjectPath` class is resolved inside the project.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import datetime as dt
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from typing import Any, Literal, get_args, get_origin
@@ -24,10 +30,18 @@ from .diagnostics import Location, Problems, did_you_mean, one_of
 from .inline import parse_citation_field, parse_rich_text
 from .load import Mapping, Node, Scalar, Sequence
 from .model import BLOCK_TYPES, Block, Citation, PartialDate, RichText
+from .project import Project, ProjectPath, ProjectPathError
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _FLOAT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# YAML 1.2's booleans (what editors and the JSON Schemas see); YAML 1.1's yes/no/on/off are
+# text, and a bool field given one says so instead of guessing.
+TRUE_WORDS = ("true", "True", "TRUE")
+FALSE_WORDS = ("false", "False", "FALSE")
+_YAML11_BOOLEANS = frozenset(("y", "yes", "n", "no", "on", "off"))
+
+MAX_TEXT_CHARS = 20_000
 
 
 class _Invalid:
@@ -101,8 +115,9 @@ def describe(tp: Any) -> str:
 class Converter:
     """Converts nodes to records, reporting into a shared :class:`Problems`."""
 
-    def __init__(self, problems: Problems) -> None:
+    def __init__(self, problems: Problems, project: Project | None = None) -> None:
         self.problems = problems
+        self.project = project
 
     # -- entry points -------------------------------------------------------------------
 
@@ -113,8 +128,12 @@ class Converter:
         list item is left out, so the checks after conversion still see the rest of the
         file; only a missing or unusable *required* field makes the result ``INVALID``.
         """
-        if isinstance(node, Scalar) and hasattr(cls, "from_text") and not node.is_null():
-            return dataclasses.replace(cls.from_text(node.value.strip()), at=node.location)
+        text_field = getattr(cls, "text_field", None)
+        if text_field is not None and isinstance(node, Scalar) and not node.is_null():
+            # The short form: "- intro.yaml" for {path: intro.yaml}, "- WHO" for {literal: WHO}
+            info = next(i for i in fields_of(cls) if i.name == text_field)
+            value = self.value(info.type, node, context=context)
+            return INVALID if value is INVALID else cls(**{info.name: value}, at=node.location)
         if not isinstance(node, Mapping):
             self.expected(node, cls, context)
             return INVALID
@@ -151,7 +170,7 @@ class Converter:
             if isinstance(node, Scalar) and node.is_null():
                 return None
             return self.value(args[0], node, context=context)
-        if isinstance(node, Scalar) and node.is_null() and tp is not str:
+        if isinstance(node, Scalar) and node.is_null():
             self.problems.error(node.location, f"{_prefix(context)}expected {describe(tp)}, "
                                                "found nothing")
             return INVALID
@@ -161,6 +180,8 @@ class Converter:
             return self.choice(get_args(tp), node, context)
         if tp is Block:
             return self.block(node, context)
+        if isinstance(tp, type) and issubclass(tp, ProjectPath):
+            return self.project_path(tp, node, context)
         if tp in _SCALARS:
             if not isinstance(node, Scalar):
                 self.expected(node, tp, context)
@@ -169,6 +190,22 @@ class Converter:
         if dataclasses.is_dataclass(tp):
             return self.record(tp, node, context=context)
         raise TypeError(f"no conversion for {tp!r}")  # a programming error, not user input
+
+    def project_path(self, kind: type[ProjectPath], node: Node, context: str) -> Any:
+        """A file named in YAML, fenced inside the project (see :mod:`briefsmith.project`)."""
+        if self.project is None:  # a programming error: paths need a project to resolve in
+            raise TypeError(f"converting {kind.__name__} needs Converter(problems, project)")
+        if not isinstance(node, Scalar):
+            self.expected(node, kind, context)
+            return INVALID
+        written = _text(self, node, context)
+        if written is INVALID:
+            return INVALID
+        try:
+            return self.project.named_file(kind, written)
+        except ProjectPathError as exc:
+            self.problems.error(node.location, f"{_prefix(context)}{exc}")
+            return INVALID
 
     # -- containers ---------------------------------------------------------------------
 
@@ -249,9 +286,16 @@ class Converter:
 
 
 def _text(conv: Converter, node: Scalar, context: str) -> Any:
-    value = node.value.strip()
+    """Text, stripped and in Unicode NFC: ``e`` + combining acute becomes ``é``, one glyph
+    every font has, instead of a mark ReportLab would place without positioning."""
+    value = unicodedata.normalize("NFC", node.value.strip())
     if not value:
         conv.problems.error(node.location, f"{_prefix(context)}expected text, found nothing")
+        return INVALID
+    if len(value) > MAX_TEXT_CHARS:
+        conv.problems.error(node.location,
+                            f"{_prefix(context)}text is {len(value):,} characters long; the "
+                            f"limit is {MAX_TEXT_CHARS:,} (split it into several paragraphs)")
         return INVALID
     return value
 
@@ -281,11 +325,15 @@ def _citation(conv: Converter, node: Scalar, context: str) -> Any:
 
 
 def _boolean(conv: Converter, node: Scalar, context: str) -> Any:
+    """``true``/``false`` (and, unquoted, YAML 1.2's ``True``/``TRUE``/...), nothing else."""
     value = node.value.strip()
-    if value in ("true", "false"):
-        return value == "true"
+    words = (TRUE_WORDS + FALSE_WORDS) if node.plain else ("true", "false")
+    if value in words:
+        return value in TRUE_WORDS
+    hint = " (YAML 1.1's yes/no/on/off are not booleans here)" \
+        if value.lower() in _YAML11_BOOLEANS else ""
     conv.problems.error(node.location,
-                        f"{_prefix(context)}expected true or false, found '{value}'")
+                        f"{_prefix(context)}expected true or false, found '{value}'{hint}")
     return INVALID
 
 

@@ -37,7 +37,7 @@ SYSTEM_FONT_DIRS = (
 )
 _CACHE_VERSION = 1
 # Characters that never need a glyph of their own: they shape or join their neighbours.
-_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufe0e\ufe0f\ufeff")
 
 
 @dataclass(frozen=True)

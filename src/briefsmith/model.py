@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from .diagnostics import Location
+from .project import CONTENT_DIR, project_file
 
 NOWHERE = Location("")
+
+ContentFile = project_file(CONTENT_DIR, suffixes=(".yaml", ".yml"), what="section file")
 
 
 def spec(
@@ -252,14 +255,12 @@ class Section:
 
 @dataclass(frozen=True)
 class SectionRef:
-    """A brief's pointer to a section file inside ``content/``."""
+    """A brief's pointer to a section file inside ``content/`` (written as just the name)."""
 
-    path: str = field(metadata={"role": ""})
+    path: ContentFile = field(metadata={"role": "", "doc": "a section file inside content/"})
     at: Location = located()
 
-    @classmethod
-    def from_text(cls, text: str) -> SectionRef:
-        return cls(text)
+    text_field: ClassVar[str] = "path"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -299,9 +300,7 @@ class Name:
     literal: str | None = spec(default=None, doc="an organisation or a name not to be split")
     at: Location = located()
 
-    @classmethod
-    def from_text(cls, text: str) -> Name:
-        return cls(literal=text)
+    text_field: ClassVar[str] = "literal"
 
     def display(self) -> str:
         if self.literal:

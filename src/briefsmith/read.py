@@ -2,7 +2,9 @@
 
 Files are loaded with positions (:mod:`briefsmith.load`) and converted into records
 (:mod:`briefsmith.convert`).  Each section file is read once per run even when several
-briefs include it.  Problems are collected, never raised.
+briefs include it.  Problems are collected, never raised.  Files the tool finds by itself
+(briefs, the sources file) are fenced like the ones YAML names: a symlink that leads out of
+the project is an error, never a read.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .convert import INVALID, Converter
-from .diagnostics import Location, Problems, did_you_mean
+from .diagnostics import Location, Problems
 from .inline import is_source_id
 from .load import Mapping, load_yaml
-from .model import Brief, Document, Section, Source
-from .project import CONTENT_DIR, SOURCES_FILE, PathOutsideProjectError, Project
+from .model import Brief, ContentFile, Document, Section, Source
+from .project import SOURCES_FILE, Project
 
 
 @dataclass
@@ -34,7 +36,9 @@ class ContentReader:
 
     def _read_sources(self) -> tuple[Source, ...]:
         path = self.project.root / SOURCES_FILE
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
+            return ()
+        if not self._fenced(path, SOURCES_FILE):
             return ()
         node = load_yaml(path, SOURCES_FILE, self.problems)
         if node is None:
@@ -43,7 +47,7 @@ class ContentReader:
             self.problems.error(
                 node.location, "the sources file maps source ids to entries: 'my-id: {title: ...}'")
             return ()
-        converter = Converter(self.problems)
+        converter = Converter(self.problems, self.project)
         sources = []
         for key, value in node:
             source_id = key.value
@@ -61,10 +65,12 @@ class ContentReader:
 
     def brief(self, path: Path) -> Document | None:
         display = self.project.relative(path)
+        if not self._fenced(path, display):
+            return None
         node = load_yaml(path, display, self.problems)
         if node is None:
             return None
-        brief = Converter(self.problems).record(Brief, node)
+        brief = Converter(self.problems, self.project).record(Brief, node)
         if brief is INVALID:
             return None
         sections = []
@@ -81,31 +87,28 @@ class ContentReader:
         return Document(name=path.stem, path=display, brief=brief,
                         sections=tuple(sections), sources=sources)
 
-    def section(self, name: str, where: Location) -> Section | None:
-        try:
-            path = self.project.inside(CONTENT_DIR, name)
-        except PathOutsideProjectError as exc:
-            self.problems.error(where, f"section: {exc}")
-            return None
+    def section(self, name: ContentFile, where: Location) -> Section | None:
+        """The section a brief names (already resolved inside ``content/`` by the converter)."""
+        path = name.file
         display = self.project.relative(path)
         if display == SOURCES_FILE:
             self.problems.error(where, f"'{name}' is the sources file, not a section")
-            return None
-        if not path.is_file():
-            known = [p.relative_to(self.project.root / CONTENT_DIR).as_posix()
-                     for p in sorted((self.project.root / CONTENT_DIR).rglob("*.y*ml"))]
-            kind = "is a folder, not a section file" if path.is_dir() else "not found"
-            self.problems.error(
-                where, f"section file '{CONTENT_DIR}/{name}' {kind}{did_you_mean(name, known)}"
-            )
             return None
         if path in self._sections:
             return self._sections[path]
         node = load_yaml(path, display, self.problems)
         section = None
         if node is not None:
-            record = Converter(self.problems).record(Section, node)
+            record = Converter(self.problems, self.project).record(Section, node)
             if record is not INVALID:
                 section = replace(record, path=display)
         self._sections[path] = section
         return section
+
+    def _fenced(self, path: Path, display: str) -> bool:
+        """False (with an error) for a file that is a symlink leading out of the project."""
+        if self.project.contains(path):
+            return True
+        self.problems.error(Location(display), "is a symlink to a file outside the project; "
+                                               "copy the file into the project instead")
+        return False

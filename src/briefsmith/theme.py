@@ -215,7 +215,7 @@ def load_theme(project: Project, name: str, problems: Problems,
     merged: Node = chain[-1][1]
     for _display, node in reversed(chain[:-1]):
         merged = merge_nodes(merged, node)
-    theme = Converter(problems).record(Theme, merged)
+    theme = Converter(problems, project).record(Theme, merged)
     if theme is INVALID:
         return None
     return replace(theme, name=name, path=chain[0][0])

@@ -3,14 +3,16 @@
 Types, required fields and unknown keys were checked while converting; what is left are
 cross-references and facts about the output: every citation names a known source, links
 and URLs use safe schemes, dates agree with the brief's date, and every character has a
-glyph in the fonts that will set it (no empty boxes, ever).  Every check runs; every
-problem is reported with its place.
+glyph in the fonts that will set it (no empty boxes, ever) and belongs to a script
+ReportLab can lay out (:mod:`briefsmith.scripts`: no backwards Hebrew, ever).  Every check
+runs; every problem is reported with its place.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .convert import fields_of
@@ -27,6 +29,7 @@ from .model import (
     walk_citations,
     walk_records,
 )
+from .scripts import cannot_set, unsupported
 
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 SOURCE_URL_SCHEMES = frozenset({"http", "https"})
@@ -81,12 +84,12 @@ def unused_sources(sources: Iterable[Source], docs: Iterable[Document],
 
 
 def _check_section_list(doc: Document, problems: Problems) -> None:
-    seen: dict[str, Location] = {}
+    seen: dict[Path, Location] = {}
     for ref in doc.brief.sections:
-        if ref.path in seen:
+        if ref.path.file in seen:
             problems.error(ref.at, f"section '{ref.path}' is included twice "
-                                   f"(first at line {seen[ref.path].line})")
-        seen.setdefault(ref.path, ref.at)
+                                   f"(first at line {seen[ref.path.file].line})")
+        seen.setdefault(ref.path.file, ref.at)
 
 
 def _links(value: object) -> Iterator[tuple[Link, Location]]:
@@ -130,9 +133,12 @@ def _check_glyphs(doc: Document, cited: set[str], chains: dict[str, FontChain],
     sources = [s for s in doc.sources if s.id in cited]
     for text, role, where in _texts((doc.brief, doc.sections, tuple(sources))):
         chain = coverage.get(role) or coverage["body"]
+        for char, run, reason in unsupported(text):
+            shown = f" in '{_shorten(run, 30)}'" if run != char else ""
+            problems.error(where, f"character {describe_char(char)}{shown} {reason}")
         for char in uncovered(text, chain):
-            if (char, where) in reported:
-                continue
+            if (char, where) in reported or cannot_set(char):
+                continue  # already reported, or refused for a better reason above
             reported.add((char, where))
             families = ", ".join(chains[role].families) if role in chains else "body fonts"
             problems.error(where, f"character {describe_char(char)} has no glyph in any "
@@ -143,9 +149,9 @@ def _check_glyphs(doc: Document, cited: set[str], chains: dict[str, FontChain],
 def _texts(value: object) -> Iterator[tuple[str, str, Location]]:
     """``(text, font role, location)`` for every piece of user text that gets printed."""
     for record in walk_records(value):
-        if isinstance(record, RichText):
-            continue
-        where = getattr(record, "at", None) or Location("")
+        if isinstance(record, RichText | Link) or getattr(record, "at", None) is None:
+            continue  # inline spans: their text is read through the RichText that holds them
+        where = record.at
         roles = {f.name: f.metadata.get("role", "body") for f in dataclasses.fields(record)}
         for info in fields_of(type(record)):
             val = getattr(record, info.name)
