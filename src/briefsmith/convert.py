@@ -101,7 +101,7 @@ def describe(tp: Any) -> str:
         return "a date (YYYY, YYYY-MM or YYYY-MM-DD)"
     if origin is Literal:
         return "one of " + one_of(get_args(tp))
-    if origin is tuple:
+    if origin is tuple or tp is tuple:
         return "a list"
     if origin in (types.UnionType, typing.Union):
         return " or ".join(describe(a) for a in get_args(tp) if a is not type(None))

@@ -494,6 +494,9 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError, display: str,
     if "flow mapping" in context and "'}'" in problem:
         return opened, ("this '{' mapping is never closed with '}' "
                         "(or an entry in it is missing a comma)")
+    if "flow node" in context and "node content" in problem:
+        return where, ("a value is missing here, or a '[' or '{' opened before it is never "
+                       "closed")
     if "mapping values are not allowed" in problem:
         return where, ("unexpected ':' (text containing ': ' must be quoted, "
                        "or the indentation is off)")

@@ -95,10 +95,13 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """The project-relative POSIX spelling used in every message."""
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        # The folder is resolved, not the file: a symlink is named by where it lies.
+        for candidate in (path.parent.resolve() / path.name, path.resolve()):
+            try:
+                return candidate.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
 
     def inside(self, folder: str, name: str) -> Path:
         """Resolve ``name`` (as written in YAML) within ``folder`` of the project.
