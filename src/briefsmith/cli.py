@@ -85,6 +85,16 @@ def list_(obj: _Context) -> None:
     _finish(report)
 
 
+@main.command()
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the schemas go (default: schemas/ in the project).")
+@click.pass_obj
+def schema(obj: _Context, output_dir: Path | None) -> None:
+    """Write JSON Schemas of briefs, sections, sources and themes for editors."""
+    for path in _call(pipeline.write_schemas, obj.project, output_dir):
+        click.echo(f"wrote {obj.project.relative(path)}")
+
+
 def _call(func, *args):  # type: ignore[no-untyped-def]
     try:
         return func(*args)

@@ -32,9 +32,10 @@ from .load import Mapping, Node, Scalar, Sequence
 from .model import BLOCK_TYPES, Block, Citation, PartialDate, RichText
 from .project import Project, ProjectPath, ProjectPathError
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_INT_RE = re.compile(r"^[+-]?\d+$")
-_FLOAT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# ASCII digits only: Python's \d also matches "２０２０", which no editor calls a date.
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
+INT_RE = re.compile(r"^[+-]?\d+$", re.ASCII)
+FLOAT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
 # YAML 1.2's booleans (what editors and the JSON Schemas see); YAML 1.1's yes/no/on/off are
 # text, and a bool field given one says so instead of guessing.
 TRUE_WORDS = ("true", "True", "TRUE")
@@ -339,7 +340,7 @@ def _boolean(conv: Converter, node: Scalar, context: str) -> Any:
 
 def _integer(conv: Converter, node: Scalar, context: str) -> Any:
     value = node.value.strip()
-    if _INT_RE.match(value):
+    if INT_RE.match(value):
         return int(value)
     conv.problems.error(node.location, f"{_prefix(context)}expected a whole number, "
                                        f"found '{value}'")
@@ -348,7 +349,7 @@ def _integer(conv: Converter, node: Scalar, context: str) -> Any:
 
 def _number(conv: Converter, node: Scalar, context: str) -> Any:
     value = node.value.strip()
-    if _FLOAT_RE.match(value):
+    if FLOAT_RE.match(value):
         return float(value)
     conv.problems.error(node.location, f"{_prefix(context)}expected a number, found '{value}'")
     return INVALID
@@ -404,11 +405,19 @@ _SCALARS: dict[Any, ScalarParser] = {
 }
 
 
-def register_scalar(tp: type, parse: Callable[[str], Any]) -> None:
+SCALAR_SCHEMAS: dict[Any, dict[str, Any]] = {}
+
+
+def register_scalar(tp: type, parse: Callable[[str], Any],
+                    schema: dict[str, Any] | None = None) -> None:
     """Teach the converter a scalar type of another module (lengths, colours).
 
     ``parse`` returns the value, or raises ``ValueError`` with a message for the user.
+    ``schema`` is the JSON Schema of the values ``parse`` accepts (as YAML 1.2 editors see
+    them: ``12`` is a number there), for ``briefsmith schema``.
     """
+    if schema is not None:
+        SCALAR_SCHEMAS[tp] = schema
 
     def convert(conv: Converter, node: Scalar, context: str) -> Any:
         try:

@@ -27,6 +27,7 @@ from .project import (
     CONTENT_DIR,
     DEFAULT_OUTPUT_DIR,
     FONTS_DIR,
+    SCHEMAS_DIR,
     SOURCES_FILE,
     STYLES_DIR,
     Project,
@@ -257,8 +258,21 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     return RunReport(run.problems.sorted(), results, options.strict)
 
 
-def _output_dir(project: Project, requested: Path | None) -> Path:
-    output = (requested if requested is not None else project.root / DEFAULT_OUTPUT_DIR)
+def write_schemas(project: Project, output_dir: Path | None = None) -> list[Path]:
+    """Write the JSON Schemas for editors (see :mod:`briefsmith.schema`); returns the files."""
+    from .schema import all_schemas, dumps
+
+    folder = _output_dir(project, output_dir, default=SCHEMAS_DIR)
+    written = []
+    for name, schema in all_schemas().items():
+        write_atomic(folder / name, dumps(schema).encode("utf-8"))
+        written.append(folder / name)
+    return written
+
+
+def _output_dir(project: Project, requested: Path | None,
+                default: str = DEFAULT_OUTPUT_DIR) -> Path:
+    output = (requested if requested is not None else project.root / default)
     output = output if output.is_absolute() else Path.cwd() / output
     output = output.resolve()
     for folder in (BRIEFS_DIR, CONTENT_DIR, STYLES_DIR, FONTS_DIR):

@@ -24,6 +24,7 @@ CONTENT_DIR = "content"
 STYLES_DIR = "styles"
 FONTS_DIR = "fonts"
 DEFAULT_OUTPUT_DIR = "out"
+SCHEMAS_DIR = "schemas"
 SOURCES_FILE = "content/sources.yaml"
 
 
