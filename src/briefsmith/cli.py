@@ -1,8 +1,9 @@
 """The ``briefsmith`` command: parse arguments, call the pipeline, print, pick the exit code.
 
 Exit codes: 0 success, 1 content problems (each printed as ``path:line:col: error: ...``,
-then a count), 2 usage errors (an unknown brief, a bad option).  Nothing below this module
-prints or exits, and no traceback ever reaches the user for a content problem.
+then a count), 2 usage errors (an unknown brief, a bad option), 3 an internal error (a bug:
+reported in one line, with ``BRIEFSMITH_DEBUG=1`` to see the traceback).  Nothing below this
+module prints or exits, and no traceback ever reaches the user unasked.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from . import __version__, pipeline
 from .diagnostics import summary
 from .project import Project
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _Context:
@@ -100,6 +101,14 @@ def _call(func, *args):  # type: ignore[no-untyped-def]
         return func(*args)
     except pipeline.UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    except Exception as exc:
+        if os.environ.get("BRIEFSMITH_DEBUG"):
+            raise
+        click.echo(f"briefsmith: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("This is a bug in briefsmith, not in your content; please report it with "
+                   "the input that caused it (BRIEFSMITH_DEBUG=1 shows the traceback).",
+                   err=True)
+        sys.exit(EXIT_INTERNAL)
 
 
 def _source_date_epoch() -> int | None:

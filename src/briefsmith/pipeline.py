@@ -223,7 +223,7 @@ def check(project: Project, names: Sequence[str], options: BuildOptions | None =
 def build(project: Project, names: Sequence[str], options: BuildOptions | None = None,
           ) -> RunReport:
     """Validate, then render and write every brief whose own inputs have no errors."""
-    from .render import render_pdf  # ReportLab is only imported when something is drawn
+    from .render import RenderError, render_pdf  # ReportLab is imported only to draw
 
     options = options or BuildOptions()
     output_dir = _output_dir(project, options.output_dir)
@@ -241,8 +241,12 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         epoch = options.source_date_epoch
         if epoch is None:
             epoch = calendar.timegm(doc.brief.date.timetuple())
-        pdf = render_pdf(doc, bibliography, item.theme, item.chains, epoch=epoch,
-                         creator=f"briefsmith {__version__}")
+        try:
+            pdf = render_pdf(doc, bibliography, item.theme, item.chains, epoch=epoch,
+                             creator=f"briefsmith {__version__}")
+        except RenderError as exc:  # the previous PDF, if any, stays as it was
+            run.problems.error(exc.location or doc.brief.at, str(exc))
+            continue
         target = output_dir / f"{doc.name}.pdf"
         write_atomic(target, pdf.data)
         digest = hashlib.sha256(pdf.data).hexdigest()

@@ -15,11 +15,18 @@ from ..theme import Theme
 from .context import RenderContext
 from .fonts import register_chain
 from .markup import MarkupWriter
-from .page import Metadata, RenderedPdf, RunningValues, lay_out, page_frame_width
+from .page import (
+    Metadata,
+    RenderedPdf,
+    RenderError,
+    RunningValues,
+    lay_out,
+    page_frame_width,
+)
 from .story import build_story
 from .styles import build_styles
 
-__all__ = ["RenderedPdf", "render_pdf"]
+__all__ = ["RenderError", "RenderedPdf", "render_pdf"]
 
 
 def render_pdf(doc: Document, bibliography: Bibliography, theme: Theme,

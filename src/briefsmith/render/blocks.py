@@ -30,7 +30,7 @@ from ..model import (
 from ..model import (
     Paragraph as ParagraphBlock,
 )
-from .context import HeadingParagraph, RenderContext
+from .context import HeadingParagraph, RenderContext, located_at
 
 Renderer = Callable[[Any, RenderContext], list[Flowable]]
 RENDERERS: dict[type, Renderer] = {}
@@ -49,7 +49,7 @@ def render_block(block: Block, ctx: RenderContext) -> list[Flowable]:
         renderer = RENDERERS[type(block)]
     except KeyError:  # a record without a renderer is a programming error
         raise TypeError(f"no renderer for block type {type(block).__name__}") from None
-    return renderer(block, ctx)
+    return located_at(renderer(block, ctx), getattr(block, "at", None))
 
 
 @renders(ParagraphBlock)

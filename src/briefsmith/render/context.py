@@ -6,9 +6,10 @@ import itertools
 from dataclasses import dataclass, field
 
 from reportlab.lib import colors
-from reportlab.platypus import Paragraph, TableStyle
+from reportlab.platypus import Flowable, Paragraph, TableStyle
 
 from ..cite import Bibliography
+from ..diagnostics import Location
 from ..i18n import Labels
 from ..theme import Theme
 from .markup import MarkupWriter
@@ -40,6 +41,15 @@ class RenderContext:
         body = self.styles.body
         return TableStyle([("FONT", (0, 0), (-1, -1), body.fontName, body.fontSize),
                            *commands])
+
+
+def located_at(flowables: list[Flowable], where: Location | None) -> list[Flowable]:
+    """Tag flowables with the place their content was written, so a layout failure (a
+    table row taller than a page) is reported there instead of as a ReportLab traceback."""
+    for flowable in flowables:
+        if getattr(flowable, "source_at", None) is None:
+            flowable.source_at = where
+    return flowables
 
 
 class HeadingParagraph(Paragraph):

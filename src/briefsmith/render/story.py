@@ -8,7 +8,7 @@ from reportlab.platypus import Flowable, HRFlowable, ListFlowable, ListItem, Par
 
 from ..model import Brief, Document, Section
 from .blocks import render_block
-from .context import HeadingParagraph, RenderContext
+from .context import HeadingParagraph, RenderContext, located_at
 
 
 class Anchor(Flowable):
@@ -29,11 +29,11 @@ class Anchor(Flowable):
 
 
 def build_story(doc: Document, ctx: RenderContext) -> list[Flowable]:
-    story = title_block(doc.brief, ctx)
+    story = located_at(title_block(doc.brief, ctx), doc.brief.at)
     if doc.brief.key_messages:
-        story += key_messages(doc.brief, ctx)
+        story += located_at(key_messages(doc.brief, ctx), doc.brief.key_messages[0].at)
     for number, section in enumerate(doc.sections, 1):
-        story += section_flowables(section, number, ctx)
+        story += located_at(section_flowables(section, number, ctx), section.at)
     if ctx.bibliography.references:
         story += references(ctx)
     return story
@@ -106,9 +106,9 @@ def references(ctx: RenderContext) -> list[Flowable]:
         level=0, section_title=label,
     )]
     for ref in ctx.bibliography.references:
-        story.append(Paragraph(
+        story += located_at([Paragraph(
             f'<a name="{ref.anchor}"/>{ctx.body.rich(ref.entry)}',
             ctx.styles.reference,
             bulletText=f"[{ref.number}]",
-        ))
+        )], ref.source.at)
     return story
