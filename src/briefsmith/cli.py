@@ -8,6 +8,8 @@ module prints or exits, and no traceback ever reaches the user unasked.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -16,6 +18,7 @@ from pathlib import Path
 import click
 
 from . import __version__, pipeline
+from .csl import to_csl_json
 from .diagnostics import summary
 from .project import Project
 
@@ -96,9 +99,87 @@ def schema(obj: _Context, output_dir: Path | None) -> None:
         click.echo(f"wrote {obj.project.relative(path)}")
 
 
-def _call(func, *args):  # type: ignore[no-untyped-def]
+@main.command(name="sources")
+@click.argument("briefs", nargs=-1)
+@click.option("--max-age", type=click.IntRange(min=0), metavar="DAYS",
+              help="Fail for sources whose 'accessed' date is more than DAYS old.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Measure ages from this day (default: SOURCE_DATE_EPOCH's day, or today).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csl-json"]),
+              default="text", show_default=True,
+              help="json: usage for tools; csl-json: the cited sources as CSL-JSON.")
+@click.option("--strict", is_flag=True, help="Treat warnings (unused sources) as errors.")
+@click.pass_obj
+def sources(obj: _Context, briefs: Sequence[str], max_age: int | None,
+            as_of: dt.datetime | None, fmt: str, strict: bool) -> None:
+    """Show each source of BRIEFS with its use count and the places citing it."""
+    day = as_of.date() if as_of else _epoch_day()
+    result = _call(pipeline.source_report, obj.project, briefs, max_age=max_age, as_of=day,
+                   strict=strict)
+    if fmt == "csl-json":
+        cited = [to_csl_json(u.source) for u in result.uses if u.count]
+        click.echo(json.dumps(cited, ensure_ascii=False, indent=2))
+    elif fmt == "json":
+        click.echo(json.dumps(_usage_json(result), ensure_ascii=False, indent=2))
+    else:
+        _print_usage(result)
+    _finish(result.report)
+
+
+def _usage_json(result: pipeline.SourcesReport) -> dict:
+    stale = {u.source.id for u in result.stale}
+    return {
+        "as_of": result.as_of.isoformat(),
+        "max_age": result.max_age,
+        "sources": [{
+            "id": u.source.id,
+            "title": u.source.title,
+            "type": u.source.type,
+            "defined_at": str(u.source.at),
+            "uses": u.count,
+            "briefs": list(u.briefs),
+            "cited_at": [str(p.at) for p in u.places],
+            "accessed": u.source.accessed.iso() if u.source.accessed else None,
+            "age_days": u.age_days(result.as_of),
+            "stale": u.source.id in stale,
+        } for u in result.uses],
+        "unused": [u.source.id for u in result.unused],
+        "stale": sorted(stale),
+    }
+
+
+def _print_usage(result: pipeline.SourcesReport) -> None:
+    for use in result.uses:
+        if not use.count:
+            continue
+        times = "1 citation" if use.count == 1 else f"{use.count} citations"
+        click.echo(f"{use.source.id}  {times}  [{use.source.at}]")
+        by_file: dict[str, list[str]] = {}
+        for place in use.places:
+            by_file.setdefault(place.at.path, []).append(str(place.at.line))
+        for path, lines in by_file.items():
+            click.echo(f"  {path}:{', '.join(dict.fromkeys(lines))}")
+    if result.unused:
+        click.echo("unused:")
+        for use in result.unused:
+            click.echo(f"  {use.source.id}  [{use.source.at}]")
+    if result.max_age is not None:
+        click.echo(f"stale (accessed more than {result.max_age} days before "
+                   f"{result.as_of.isoformat()}):" + ("" if result.stale else " none"))
+        for use in result.stale:
+            accessed = use.source.accessed
+            click.echo(f"  {use.source.id}  accessed {accessed.iso() if accessed else '?'}, "
+                       f"{use.age_days(result.as_of)} days  [{use.source.at}]")
+
+
+def _epoch_day() -> dt.date | None:
+    epoch = _source_date_epoch()
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).date() if epoch is not None else None
+
+
+def _call(func, *args, **kwargs):  # type: ignore[no-untyped-def]
     try:
-        return func(*args)
+        return func(*args, **kwargs)
     except pipeline.UsageError as exc:
         raise click.UsageError(str(exc)) from None
     except Exception as exc:

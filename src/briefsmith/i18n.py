@@ -22,6 +22,13 @@ class Labels:
     accessed: str
     page: str
     policy_brief: str
+    and_: str  # between the last two names
+    et_al: str
+    evidence: str  # the evidence appendix
+    figure: str
+    source: str
+    locator: str  # where in the source
+    section: str
     months: tuple[str, ...]
     # Python format strings over {day}, {month} (name), {month_number} and {year}.
     day_format: str
@@ -47,6 +54,13 @@ _EN = Labels(
     accessed="Accessed",
     page="Page",
     policy_brief="Policy brief",
+    and_="and",
+    et_al="et al.",
+    evidence="Evidence",
+    figure="Figure",
+    source="Source",
+    locator="Where in the source",
+    section="Section",
     months=("January", "February", "March", "April", "May", "June", "July", "August",
             "September", "October", "November", "December"),
     day_format="{day} {month} {year}",
@@ -61,6 +75,13 @@ _ZH = Labels(
     accessed="访问于",
     page="页",
     policy_brief="政策简报",
+    and_="和",
+    et_al="等",
+    evidence="证据",
+    figure="数据",
+    source="来源",
+    locator="出处位置",
+    section="章节",
     months=tuple(f"{m}月" for m in range(1, 13)),
     day_format="{year}年{month_number}月{day}日",
     month_format="{year}年{month_number}月",
@@ -74,6 +95,13 @@ _ES = Labels(
     accessed="Consultado el",
     page="Página",
     policy_brief="Informe de políticas",
+    and_="y",
+    et_al="et al.",
+    evidence="Evidencia",
+    figure="Cifra",
+    source="Fuente",
+    locator="Ubicación en la fuente",
+    section="Sección",
     months=("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
             "septiembre", "octubre", "noviembre", "diciembre"),
     day_format="{day} de {month} de {year}",

@@ -24,6 +24,7 @@ from .project import CONTENT_DIR, project_file
 NOWHERE = Location("")
 
 ContentFile = project_file(CONTENT_DIR, suffixes=(".yaml", ".yml"), what="section file")
+BibliographyPath = project_file(CONTENT_DIR, what="bibliography file")
 
 
 def spec(
@@ -190,6 +191,9 @@ class Block:
 @dataclass(frozen=True, kw_only=True)
 class Paragraph(Block):
     text: RichText = spec(doc="the paragraph, with **bold**, *italic*, [links](url) and [@cites]")
+    uncited: str | None = spec(default=None, role="",
+                               doc="why the paragraph needs no citation when citations are "
+                                   "required, e.g. 'our recommendation'")
     at: Location = located()
 
 
@@ -207,6 +211,8 @@ class Heading(Block):
 class BulletList(Block):
     items: tuple[RichText, ...] = spec(doc="the list items")
     ordered: bool = spec(default=False, doc="number the items instead of bulleting them")
+    uncited: str | None = spec(default=None, role="",
+                               doc="why the items need no citations when citations are required")
     at: Location = located()
 
 
@@ -249,6 +255,9 @@ class Section:
     title: str = spec(doc="the section heading", role="headings")
     lead: RichText | None = spec(default=None, doc="an introductory sentence set larger")
     blocks: tuple[Block, ...] = spec(doc="the section's content, in order")
+    uncited: str | None = spec(default=None, role="",
+                               doc="why the section's text needs no citations when citations "
+                                   "are required, e.g. 'recommendations'")
     path: str = field(default="", compare=False, metadata={"yaml": False})
     at: Location = located()
 
@@ -261,6 +270,42 @@ class SectionRef:
     at: Location = located()
 
     text_field: ClassVar[str] = "path"
+
+
+BibliographyFormat = Literal["csl-json", "csl-yaml", "hayagriva", "bibtex"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BibliographyFile:
+    """A bibliography file inside ``content/`` whose entries the brief may cite."""
+
+    file: BibliographyPath = spec(doc="a file inside content/, e.g. 'library.bib'", role="")
+    format: BibliographyFormat | None = spec(
+        default=None, role="",
+        doc="csl-json, csl-yaml, hayagriva or bibtex (default: from the file extension)")
+    at: Location = located()
+
+    text_field: ClassVar[str] = "file"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CitationSettings:
+    """How a brief cites: the style, where reference lists go, and the evidence gates."""
+
+    style: str = spec(default="numeric", role="",
+                      doc="numeric, author-date, a CSL style name such as 'apa', 'ieee', "
+                          "'chicago-author-date' or 'vancouver', or a .csl file in the project")
+    references: Literal["end", "section"] = spec(
+        default="end", role="", doc="one reference list at the end, or one per section")
+    required: bool = spec(default=False,
+                          doc="every paragraph, list item, key figure and timeline entry "
+                              "must cite a source")
+    evidence: bool = spec(default=False,
+                          doc="add an appendix listing every key figure with its source")
+    bibliography: tuple[BibliographyFile, ...] = spec(
+        default=(), doc="extra bibliography files inside content/ (CSL-JSON, CSL-YAML, "
+                        "Hayagriva YAML, BibTeX)")
+    at: Location = located()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -278,6 +323,8 @@ class Brief:
                                role="")
     keywords: tuple[str, ...] = spec(default=(), doc="PDF keywords", role="")
     key_messages: tuple[RichText, ...] = spec(default=(), doc="the summary shown first")
+    citations: CitationSettings = spec(default_factory=CitationSettings,
+                                       doc="citation style, reference lists and evidence gates")
     at: Location = located()
 
 
@@ -287,8 +334,18 @@ CslType = Literal[
     "article", "article-journal", "article-magazine", "article-newspaper", "book",
     "chapter", "dataset", "document", "entry-encyclopedia", "interview", "legislation",
     "manuscript", "paper-conference", "post", "post-weblog", "report", "speech", "thesis",
-    "webpage",
+    "webpage", "periodical", "software", "standard", "map", "motion_picture", "broadcast",
+    "graphic", "personal_communication", "review", "bill", "regulation", "treaty", "patent",
+    "legal_case", "song",
 ]
+
+# Citation ids with these prefixes name figures, tables and sections (cross-references),
+# never sources: ``[@fig:growth]``.
+CROSS_REFERENCE_PREFIXES = ("fig:", "tbl:", "sec:")
+
+
+def is_cross_reference(identifier: str) -> bool:
+    return identifier.startswith(CROSS_REFERENCE_PREFIXES)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -315,14 +372,28 @@ class Source:
     title: str = spec(doc="the work's title")
     type: CslType = spec(default="document", doc="the CSL item type", role="")
     author: tuple[Name, ...] = spec(default=(), doc="authors, people or organisations")
+    editor: tuple[Name, ...] = spec(default=(), doc="editors, people or organisations")
     publisher: str | None = spec(default=None, doc="the publisher")
+    publisher_place: str | None = spec(default=None, yaml="publisher-place",
+                                       doc="where the publisher is, e.g. 'Beijing'")
     container_title: str | None = spec(
         default=None, yaml="container-title", doc="the periodical, site or book it appears in"
     )
+    collection_title: str | None = spec(default=None, yaml="collection-title",
+                                        doc="the series the work belongs to")
+    volume: str | None = spec(default=None, doc="volume number")
+    issue: str | None = spec(default=None, doc="issue number")
+    page: str | None = spec(default=None, doc="page range, e.g. 102-118")
+    edition: str | None = spec(default=None, doc="edition, e.g. 2")
+    number: str | None = spec(default=None, doc="report or document number")
+    genre: str | None = spec(default=None, doc="kind of work, e.g. 'Working paper'")
     issued: PartialDate | None = spec(default=None, doc="publication date")
     url: str | None = spec(default=None, yaml="URL", doc="where to read it (http or https)")
     accessed: PartialDate | None = spec(default=None, doc="when the URL was last read")
     doi: str | None = spec(default=None, yaml="DOI", doc="a DOI, e.g. 10.1000/xyz")
+    isbn: str | None = spec(default=None, yaml="ISBN", doc="an ISBN")
+    issn: str | None = spec(default=None, yaml="ISSN", doc="an ISSN")
+    language: str | None = spec(default=None, role="", doc="the work's language, e.g. 'zh'")
     note: str | None = spec(default=None, doc="a note printed after the entry")
     id: str = field(default="", metadata={"yaml": False})
     at: Location = located()
@@ -340,6 +411,7 @@ class Document:
     brief: Brief
     sections: tuple[Section, ...]
     sources: tuple[Source, ...]
+    bibliography_files: tuple[str, ...] = ()
 
     def source(self, source_id: str) -> Source | None:
         for s in self.sources:
@@ -362,6 +434,11 @@ def walk_citations(value: object) -> Iterator[CiteItem]:
         for f in dataclasses.fields(value):
             if f.name != "at":
                 yield from walk_citations(getattr(value, f.name))
+
+
+def walk_source_citations(value: object) -> Iterator[CiteItem]:
+    """Every citation item that names a source (not a cross-reference), in reading order."""
+    return (item for item in walk_citations(value) if not is_cross_reference(item.id))
 
 
 def walk_records(value: object) -> Iterator[object]:

@@ -11,17 +11,20 @@ pipeline never prints and never exits: it returns a :class:`RunReport` and raise
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .cite import build_bibliography
+from .cite import CitationStyleError, build_bibliography
+from .csl import style_path
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
+from .evidence import SourceUse, source_usage, source_usage_of
 from .fonts import FontChain, FontIndex, discover, font_dirs, resolve_chain
 from .i18n import labels_for
-from .model import Document, walk_citations
+from .model import Document, walk_source_citations
 from .project import (
     BRIEFS_DIR,
     CONTENT_DIR,
@@ -188,8 +191,13 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
             continue
         theme_name = theme_override or doc.brief.theme
         theme, chains = run.theme(theme_name, doc.brief.at)
-        validate_document(doc, chains, run.problems)
-        inputs = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections)}
+        validate_document(doc, chains, run.problems, run.project)
+        inputs = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections),
+                  *doc.bibliography_files}
+        style_file = style_path(doc.brief.citations.style, run.project) \
+            if doc.brief.citations.style.endswith(".csl") else None
+        if isinstance(style_file, Path):
+            inputs.add(run.project.relative(style_file))
         if theme is not None:
             inputs.add(theme.path)
         prepared.append(_Prepared(doc, theme, chains, frozenset(inputs)))
@@ -237,7 +245,11 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
             continue
         assert item.theme is not None and item.chains is not None
         doc = item.doc
-        bibliography = build_bibliography(doc, labels_for(doc.brief.language))
+        try:
+            bibliography = build_bibliography(doc, labels_for(doc.brief.language), project)
+        except CitationStyleError as exc:
+            run.problems.error(doc.brief.citations.at, f"citations.style: {exc}")
+            continue
         epoch = options.source_date_epoch
         if epoch is None:
             epoch = calendar.timegm(doc.brief.date.timetuple())
@@ -250,7 +262,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         target = output_dir / f"{doc.name}.pdf"
         write_atomic(target, pdf.data)
         digest = hashlib.sha256(pdf.data).hexdigest()
-        cited = tuple(ref.source.id for ref in bibliography.references)
+        cited = tuple(source.id for source in bibliography.references)
         results.append(BriefResult(doc.name, target, pdf.pages, len(pdf.data), digest, cited))
         warnings = sum(1 for p in run.problems
                        if p.severity is Severity.WARNING and p.location
@@ -301,9 +313,60 @@ def list_project(project: Project) -> tuple[list[BriefListing], RunReport]:
             listings.append(BriefListing(path.stem, project.relative(path), None, (), ()))
             continue
         cited = []
-        for item in walk_citations((doc.brief, doc.sections)):
+        for item in walk_source_citations((doc.brief, doc.sections)):
             if item.id not in cited:
                 cited.append(item.id)
         listings.append(BriefListing(doc.name, doc.path, doc.brief.title,
                                      tuple(s.path for s in doc.sections), tuple(cited)))
     return listings, RunReport(run.problems.sorted(), [])
+
+
+@dataclass(frozen=True)
+class SourcesReport:
+    """``briefsmith sources``: how each source is used, and which are unused or stale."""
+
+    uses: list[SourceUse]
+    as_of: dt.date
+    max_age: int | None
+    report: RunReport
+
+    @property
+    def unused(self) -> list[SourceUse]:
+        return [u for u in self.uses if not u.count]
+
+    @property
+    def stale(self) -> list[SourceUse]:
+        if self.max_age is None:
+            return []
+        return [u for u in self.uses if (age := u.age_days(self.as_of)) is not None
+                and age > self.max_age]
+
+
+def source_report(project: Project, names: Sequence[str], *, max_age: int | None = None,
+                  as_of: dt.date | None = None, strict: bool = False) -> SourcesReport:
+    """Every source the briefs can cite, where each is cited, and which are unused or stale.
+
+    Staleness is measured from ``as_of`` (default: today, or ``SOURCE_DATE_EPOCH``'s day),
+    so a scheduled build can fail when evidence has not been re-read for ``max_age`` days.
+    """
+    if max_age is not None and max_age < 0:
+        raise UsageError("--max-age must be zero or more days")
+    run = _Run(project)
+    assert run.reader is not None
+    registry = run.reader.sources()
+    validate_sources(registry, run.problems)
+    docs = [doc for path in select_briefs(project, names)
+            if (doc := run.reader.brief(path)) is not None]
+    unused_sources(registry, docs, run.problems)
+    uses = source_usage(docs) if docs else source_usage_of(registry)
+    today = as_of or dt.date.today()
+    result = SourcesReport(uses, today, max_age, RunReport([], [], strict))
+    for use in result.stale:
+        accessed = use.source.accessed
+        assert accessed is not None
+        run.problems.error(use.source.at, f"{use.source.id}: last accessed {accessed.iso()}, "
+                                          f"{use.age_days(today)} days before "
+                                          f"{today.isoformat()} (more than --max-age "
+                                          f"{max_age})")
+    result.report.problems.extend(run.problems.sorted())
+    return result

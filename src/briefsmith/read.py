@@ -12,11 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .bibfiles import FORMAT_BY_SUFFIX, read_bibliography
 from .convert import INVALID, Converter
 from .diagnostics import Location, Problems
 from .inline import is_source_id
 from .load import Mapping, load_yaml
-from .model import Brief, ContentFile, Document, Section, Source
+from .model import (
+    BibliographyFile,
+    Brief,
+    ContentFile,
+    Document,
+    Section,
+    Source,
+    is_cross_reference,
+)
 from .project import SOURCES_FILE, Project
 
 
@@ -28,6 +37,7 @@ class ContentReader:
     problems: Problems
     _sections: dict[Path, Section | None] = field(default_factory=dict)
     _sources: tuple[Source, ...] | None = None
+    _bibliographies: dict[Path, tuple[Source, ...]] = field(default_factory=dict)
 
     def sources(self) -> tuple[Source, ...]:
         if self._sources is None:
@@ -51,6 +61,13 @@ class ContentReader:
         sources = []
         for key, value in node:
             source_id = key.value
+            if is_cross_reference(source_id):
+                self.problems.error(
+                    key.location,
+                    f"'{source_id}': the prefixes fig:, tbl: and sec: are reserved for "
+                    "cross-references to figures, tables and sections",
+                )
+                continue
             if not is_source_id(source_id):
                 self.problems.error(
                     key.location,
@@ -82,10 +99,49 @@ class ContentReader:
             else:
                 sections.append(section)
         sources = self.sources()
+        files: list[str] = []
+        for ref in brief.citations.bibliography:
+            read = self.bibliography(ref)
+            if read is None:
+                complete = False
+                continue
+            file_display, entries = read
+            files.append(file_display)
+            sources = self._merge(sources, entries)
         if not complete:
             return None
         return Document(name=path.stem, path=display, brief=brief,
-                        sections=tuple(sections), sources=sources)
+                        sections=tuple(sections), sources=sources,
+                        bibliography_files=tuple(files))
+
+    def bibliography(self, ref: BibliographyFile) -> tuple[str, tuple[Source, ...]] | None:
+        """The entries of one bibliography file the brief names (read once per run)."""
+        path = ref.file.file  # resolved inside the project by the converter
+        display = self.project.relative(path)
+        fmt = ref.format or FORMAT_BY_SUFFIX.get(path.suffix.lower())
+        if fmt is None:
+            self.problems.error(
+                ref.at, f"cannot tell the format of '{ref.file}' from its extension; add "
+                        "'format:' (csl-json, csl-yaml, hayagriva or bibtex)")
+            return None
+        if path not in self._bibliographies:
+            self._bibliographies[path] = read_bibliography(path, display, fmt, self.problems)
+        return display, self._bibliographies[path]
+
+    def _merge(self, known: tuple[Source, ...], more: tuple[Source, ...]) -> tuple[Source, ...]:
+        """One id namespace for every source of a brief: a clash names both places."""
+        by_id = {s.id: s for s in known}
+        merged = list(known)
+        for source in more:
+            first = by_id.get(source.id)
+            if first is not None:
+                if first.at != source.at:
+                    self.problems.error(source.at, f"source id '{source.id}' is also defined "
+                                                   f"at {first.at}")
+                continue
+            by_id[source.id] = source
+            merged.append(source)
+        return tuple(merged)
 
     def section(self, name: ContentFile, where: Location) -> Section | None:
         """The section a brief names (already resolved inside ``content/`` by the converter)."""

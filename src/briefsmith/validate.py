@@ -11,12 +11,15 @@ runs; every problem is reported with its place.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .convert import fields_of
+from .csl import check_style
 from .diagnostics import Location, Problems, did_you_mean
+from .evidence import uncited_claims
 from .fonts import FontChain, describe_char, uncovered
 from .i18n import is_supported
 from .model import (
@@ -26,48 +29,108 @@ from .model import (
     RichText,
     Source,
     Strong,
-    walk_citations,
     walk_records,
+    walk_source_citations,
 )
+from .project import Project
 from .scripts import cannot_set, unsupported
 
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 SOURCE_URL_SCHEMES = frozenset({"http", "https"})
 
 
 def validate_sources(sources: Iterable[Source], problems: Problems) -> None:
     """Checks on the registry itself, independent of any brief."""
     for source in sources:
-        if source.url is not None and not _has_scheme(source.url, SOURCE_URL_SCHEMES):
-            problems.error(source.at, f"{source.id}: URL must start with http:// or https://, "
-                                      f"found '{_shorten(source.url)}'")
+        check_source(source, problems)
+
+
+def check_source(source: Source, problems: Problems) -> None:
+    """Safe URLs, a real DOI, and the fields a reader needs to find this kind of work."""
+    if source.url is not None and not _has_scheme(source.url, SOURCE_URL_SCHEMES):
+        problems.error(source.at, f"{source.id}: URL must start with http:// or https://, "
+                                  f"found '{_shorten(source.url)}'")
+    if source.doi is not None and not _DOI.match(source.doi):
+        problems.error(source.at, f"{source.id}: DOI '{_shorten(source.doi)}' is not a DOI; "
+                                  "write it as 10.NNNN/suffix, without https://doi.org/")
+    if source.issued is not None and source.accessed is not None \
+            and source.accessed.latest() < source.issued.earliest():
+        problems.error(source.at, f"{source.id}: accessed {source.accessed.iso()} is before "
+                                  f"it was issued ({source.issued.iso()})")
+    rule = REQUIRED_BY_TYPE.get(source.type)
+    if rule is None:
         if not source.author and not source.publisher and not source.container_title:
             problems.warning(source.at, f"{source.id}: names no author, publisher or "
                                         "container-title; readers cannot tell who stands behind it")
+        return
+    for alternatives in rule:
+        if not any(_has_field(source, name) for name in alternatives):
+            fields = " or ".join(f"'{name}'" for name in alternatives)
+            article = "an" if source.type[0] in "aeiou" else "a"
+            problems.error(source.at, f"{source.id}: {article} {source.type} needs {fields}")
+
+
+# Per CSL type: each tuple is a set of alternatives, one of which must be given (the title
+# is required for every type by the schema).  What a reader needs to find the work again.
+REQUIRED_BY_TYPE: dict[str, tuple[tuple[str, ...], ...]] = {
+    "article-journal": (("author",), ("container-title",)),
+    "article-magazine": (("container-title",),),
+    "article-newspaper": (("container-title",),),
+    "book": (("author", "editor", "publisher"),),
+    "chapter": (("container-title",), ("author", "editor")),
+    "paper-conference": (("author",), ("container-title", "publisher")),
+    "report": (("author", "publisher"),),
+    "thesis": (("author",), ("publisher",)),
+    "dataset": (("author", "publisher"),),
+    "webpage": (("URL", "publisher", "container-title"),),
+    "post": (("URL", "container-title"),),
+    "post-weblog": (("URL", "container-title"),),
+    "legislation": (),
+}
+
+
+def _has_field(source: Source, key: str) -> bool:
+    for info in fields_of(Source):
+        if info.key == key:
+            return bool(getattr(source, info.name))
+    raise KeyError(key)  # a typo in REQUIRED_BY_TYPE, caught by the tests
 
 
 def validate_document(doc: Document, chains: dict[str, FontChain] | None,
-                      problems: Problems) -> None:
+                      problems: Problems, project: Project | None = None) -> None:
     brief = doc.brief
     if not is_supported(brief.language):
         problems.warning(brief.at, f"language '{brief.language}' has no built-in labels; "
                                    "using English (supported: en, es, zh)")
     _check_section_list(doc, problems)
     known = {s.id for s in doc.sources}
-    for item in walk_citations((brief, doc.sections)):
+    for item in walk_source_citations((brief, doc.sections)):
         if item.id not in known:
             hint = did_you_mean(item.id, known)
             if not known:
                 hint = " (content/sources.yaml has no sources)"
             problems.error(item.at, f"unknown source '{item.id}'{hint}")
+    settings = brief.citations
+    style_problem = check_style(settings.style, project)
+    if style_problem:
+        problems.error(settings.at, f"citations.style: {style_problem}")
+    if settings.required:
+        for where, what in uncited_claims(doc):
+            problems.error(where, f"{what} cites no source, and {doc.path} requires citations "
+                                  "(citations.required); cite one with [@source-id], or say why "
+                                  "not with 'uncited: <reason>'")
     for link, where in _links((brief, doc.sections)):
         if not _has_scheme(link.url, LINK_SCHEMES):
             problems.error(where, f"link target '{_shorten(link.url)}' is not allowed; "
                                   "use an http, https or mailto address")
-    cited = {item.id for item in walk_citations((brief, doc.sections))}
+    cited = {item.id for item in walk_source_citations((brief, doc.sections))}
     for source in doc.sources:
-        if source.id in cited and source.accessed is not None \
-                and source.accessed.earliest() > brief.date:
+        if source.id not in cited:
+            continue
+        if source.at.path in doc.bibliography_files:
+            check_source(source, problems)  # libraries are checked where they are used
+        if source.accessed is not None and source.accessed.earliest() > brief.date:
             problems.error(source.at, f"{source.id}: accessed {source.accessed.iso()} is after "
                                       f"the brief's date {brief.date.isoformat()}")
     if chains is not None:
@@ -77,7 +140,8 @@ def validate_document(doc: Document, chains: dict[str, FontChain] | None,
 def unused_sources(sources: Iterable[Source], docs: Iterable[Document],
                    problems: Problems) -> None:
     """Warn about registry entries that none of the given briefs cites."""
-    cited = {item.id for doc in docs for item in walk_citations((doc.brief, doc.sections))}
+    cited = {item.id for doc in docs
+             for item in walk_source_citations((doc.brief, doc.sections))}
     for source in sources:
         if source.id not in cited:
             problems.warning(source.at, f"source '{source.id}' is never cited")

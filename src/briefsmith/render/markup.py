@@ -82,6 +82,10 @@ class MarkupWriter:
                 out.append(f'<font name="{self.chain.names[font]}">{escaped}</font>')
         return "".join(out)
 
+    def covers(self, char: str) -> bool:
+        """Whether some font of the chain has a glyph for ``char``."""
+        return any(ord(char) in coverage for coverage in self.chain.coverage)
+
     def rich(self, value: RichText | Iterable[Inline]) -> str:
         spans = value.spans if isinstance(value, RichText) else tuple(value)
         out: list[str] = []
@@ -115,8 +119,23 @@ class MarkupWriter:
     def citation(self, citation: Citation) -> str:
         if self.marker is None:
             return ""
+        return self.pieces(self.marker(citation))
+
+    def pieces(self, pieces: Iterable[MarkerPiece]) -> str:
+        """A citation marker: ``<a name>`` for its own target, linked text, no break before."""
         out = []
-        for piece in self.marker(citation):
+        superscript = False
+        for piece in pieces:
+            if piece.name:
+                out.append(f'<a name="{escape_attribute(piece.name)}"/>')
+                continue
+            superscript = superscript or piece.superscript
             text = self.text(piece.text)
+            if piece.italic:
+                text = f"<i>{text}</i>"
             out.append(self.link("#" + piece.anchor, text) if piece.anchor else text)
+        if not out:
+            return ""
+        if superscript:
+            return f"<super>{''.join(out)}</super>"
         return "\u00a0" + "".join(out)

@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, HRFlowable, ListFlowable, ListItem, Par
 from ..model import Brief, Document, Section
 from .blocks import render_block
 from .context import HeadingParagraph, RenderContext, located_at
+from .references import evidence_appendix, reference_list
 
 
 class Anchor(Flowable):
@@ -32,10 +33,15 @@ def build_story(doc: Document, ctx: RenderContext) -> list[Flowable]:
     story = located_at(title_block(doc.brief, ctx), doc.brief.at)
     if doc.brief.key_messages:
         story += located_at(key_messages(doc.brief, ctx), doc.brief.key_messages[0].at)
+    lists = {refs.section: refs for refs in ctx.bibliography.lists}
     for number, section in enumerate(doc.sections, 1):
         story += located_at(section_flowables(section, number, ctx), section.at)
-    if ctx.bibliography.references:
-        story += references(ctx)
+        if number in lists:
+            story += reference_list(lists[number], ctx, level=1)
+    if doc.brief.citations.evidence:
+        story += evidence_appendix(doc, ctx)
+    if None in lists:
+        story += reference_list(lists[None], ctx, level=0)
     return story
 
 
@@ -96,19 +102,4 @@ def section_flowables(section: Section, number: int, ctx: RenderContext) -> list
         story.append(Paragraph(ctx.body.rich(section.lead), ctx.styles.lead))
     for block in section.blocks:
         story += render_block(block, ctx)
-    return story
-
-
-def references(ctx: RenderContext) -> list[Flowable]:
-    label = ctx.labels.references
-    story: list[Flowable] = [HeadingParagraph(
-        ctx.headings.text(label), ctx.styles.h1, anchor="references", outline_title=label,
-        level=0, section_title=label,
-    )]
-    for ref in ctx.bibliography.references:
-        story += located_at([Paragraph(
-            f'<a name="{ref.anchor}"/>{ctx.body.rich(ref.entry)}',
-            ctx.styles.reference,
-            bulletText=f"[{ref.number}]",
-        )], ref.source.at)
     return story

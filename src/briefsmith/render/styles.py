@@ -35,6 +35,9 @@ class Styles:
     timeline_date: ParagraphStyle
     timeline_event: ParagraphStyle
     reference: ParagraphStyle
+    reference_hanging: ParagraphStyle
+    evidence_header: ParagraphStyle
+    evidence_cell: ParagraphStyle
     running_left: ParagraphStyle
     running_center: ParagraphStyle
     running_right: ParagraphStyle
@@ -138,6 +141,20 @@ def build_styles(theme: Theme, fonts: dict[str, RegisteredChain], language: str)
             alignment=TA_LEFT, leftIndent=22, bulletIndent=0, spaceAfter=small * 0.5,
             bulletFontName=body_font, bulletFontSize=small + 0.5,
             hyphenationLang="", uriWasteReduce=0.0,
+        ),
+        reference_hanging=ParagraphStyle(
+            "reference_hanging", parent=body, fontSize=small + 0.5,
+            leading=(small + 0.5) * 1.4, alignment=TA_LEFT, leftIndent=14,
+            firstLineIndent=-14, spaceAfter=small * 0.5, hyphenationLang="",
+            uriWasteReduce=0.0,
+        ),
+        evidence_header=ParagraphStyle(
+            "evidence_header", fontName=head_font, fontSize=small, leading=small * 1.3,
+            textColor=colour(c.primary), alignment=TA_LEFT, hyphenationLang="",
+        ),
+        evidence_cell=ParagraphStyle(
+            "evidence_cell", parent=body, fontSize=small + 0.5, leading=(small + 0.5) * 1.35,
+            alignment=TA_LEFT, spaceAfter=0, hyphenationLang="",
         ),
         running_left=ParagraphStyle(
             "running_left", fontName=head_regular, fontSize=small - 0.5,
