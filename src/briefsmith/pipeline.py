@@ -33,6 +33,7 @@ from .project import (
     CONTENT_DIR,
     DEFAULT_OUTPUT_DIR,
     FONTS_DIR,
+    SCHEMAS_DIR,
     SOURCES_FILE,
     STYLES_DIR,
     Project,
@@ -195,11 +196,18 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
     failed: set[str] = set()
     sources = run.reader.sources()
     validate_sources(sources, run.problems)
+    errors_before = len(run.problems.errors)
+    docs = []
     for path in paths:
         doc = run.reader.brief(path)
         if doc is None:
             failed.add(path.stem)
-            continue
+        else:
+            docs.append(doc)
+    # A brief, section or block that failed to convert takes its citations with it, so
+    # "never cited" would be a knock-on warning: only warn when everything was read whole.
+    read_whole = len(run.problems.errors) == errors_before
+    for doc in docs:
         theme_name = theme_override or doc.brief.theme
         theme, chains = run.theme(theme_name, doc.brief.at)
         files = list(walk_files(doc.sections))
@@ -210,7 +218,7 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
         inputs = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections),
                   *doc.bibliography_files}
         inputs.update(p for key, p in run.assets.paths.items()
-                      if key in {(f.folder, str(f)) for f, _ in files})
+                      if key in {(f.folder, f.written) for f, _ in files})
         style_file = style_path(doc.brief.citations.style, run.project) \
             if doc.brief.citations.style.endswith(".csl") else None
         if isinstance(style_file, Path):
@@ -218,7 +226,8 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
         if theme is not None:
             inputs.add(theme.path)
         prepared.append(_Prepared(doc, theme, chains, frozenset(inputs), run.assets))
-    unused_sources(sources, [p.doc for p in prepared], run.problems)
+    if read_whole:
+        unused_sources(sources, [p.doc for p in prepared], run.problems)
     return prepared, failed
 
 
@@ -248,7 +257,7 @@ def check(project: Project, names: Sequence[str], options: BuildOptions | None =
 def build(project: Project, names: Sequence[str], options: BuildOptions | None = None,
           ) -> RunReport:
     """Validate, then render and write every brief whose own inputs have no errors."""
-    from .render import render_pdf  # ReportLab is only imported when something is drawn
+    from .render import RenderError, render_pdf  # ReportLab is imported only to draw
 
     options = options or BuildOptions()
     output_dir = _output_dir(project, options.output_dir)
@@ -273,8 +282,12 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         epoch = options.source_date_epoch
         if epoch is None:
             epoch = calendar.timegm(doc.brief.date.timetuple())
-        pdf = render_pdf(doc, bibliography, item.theme, chains, item.assets, epoch=epoch,
-                         creator=f"briefsmith {__version__}")
+        try:
+            pdf = render_pdf(doc, bibliography, item.theme, chains, item.assets, epoch=epoch,
+                             creator=f"briefsmith {__version__}")
+        except RenderError as exc:  # the previous PDF, if any, stays as it was
+            run.problems.error(exc.location or doc.brief.at, str(exc))
+            continue
         target = output_dir / f"{doc.name}.pdf"
         write_atomic(target, pdf.data)
         digest = hashlib.sha256(pdf.data).hexdigest()
@@ -312,8 +325,21 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(getattr(value, f.name))
 
 
-def _output_dir(project: Project, requested: Path | None) -> Path:
-    output = (requested if requested is not None else project.root / DEFAULT_OUTPUT_DIR)
+def write_schemas(project: Project, output_dir: Path | None = None) -> list[Path]:
+    """Write the JSON Schemas for editors (see :mod:`briefsmith.schema`); returns the files."""
+    from .schema import all_schemas, dumps
+
+    folder = _output_dir(project, output_dir, default=SCHEMAS_DIR)
+    written = []
+    for name, schema in all_schemas().items():
+        write_atomic(folder / name, dumps(schema).encode("utf-8"))
+        written.append(folder / name)
+    return written
+
+
+def _output_dir(project: Project, requested: Path | None,
+                default: str = DEFAULT_OUTPUT_DIR) -> Path:
+    output = (requested if requested is not None else project.root / default)
     output = output if output.is_absolute() else Path.cwd() / output
     output = output.resolve()
     for folder in (BRIEFS_DIR, CONTENT_DIR, STYLES_DIR, FONTS_DIR):
