@@ -1,8 +1,9 @@
 """The ``briefsmith`` command: parse arguments, call the pipeline, print, pick the exit code.
 
 Exit codes: 0 success, 1 content problems (each printed as ``path:line:col: error: ...``,
-then a count), 2 usage errors (an unknown brief, a bad option).  Nothing below this module
-prints or exits, and no traceback ever reaches the user for a content problem.
+then a count), 2 usage errors (an unknown brief, a bad option), 3 an internal error (a bug:
+reported in one line, with ``BRIEFSMITH_DEBUG=1`` to see the traceback).  Nothing below this
+module prints or exits, and no traceback ever reaches the user unasked.
 
 Problems go to stderr, as ``file:line:col:`` lines or (``--error-format github``) as GitHub
 Actions annotations.  Build progress goes to stdout: a progress bar on a terminal, one line
@@ -27,7 +28,7 @@ from .diagnostics import summary
 from .project import Project
 from .reporting import ERROR_FORMATS, build_summary, check_summary, format_problem, path_prefix
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _Context:
@@ -163,6 +164,16 @@ def list_(obj: _Context) -> None:
     _finish(report)
 
 
+@main.command()
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the schemas go (default: schemas/ in the project).")
+@click.pass_obj
+def schema(obj: _Context, output_dir: Path | None) -> None:
+    """Write JSON Schemas of briefs, sections, sources and themes for editors."""
+    for path in _call(pipeline.write_schemas, obj.project, output_dir):
+        click.echo(f"wrote {obj.project.relative(path)}")
+
+
 @main.command(name="sources")
 @click.argument("briefs", nargs=-1)
 @click.option("--max-age", type=click.IntRange(min=0), metavar="DAYS",
@@ -246,6 +257,14 @@ def _call(func, *args, **kwargs):  # type: ignore[no-untyped-def]
         return func(*args, **kwargs)
     except pipeline.UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    except Exception as exc:
+        if os.environ.get("BRIEFSMITH_DEBUG"):
+            raise
+        click.echo(f"briefsmith: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("This is a bug in briefsmith, not in your content; please report it with "
+                   "the input that caused it (BRIEFSMITH_DEBUG=1 shows the traceback).",
+                   err=True)
+        sys.exit(EXIT_INTERNAL)
 
 
 def _source_date_epoch() -> int | None:

@@ -53,7 +53,7 @@ _TRUETYPE_VERSION = 2  # bump when the conversion changes, to rebuild cached fon
 # quadratic outline and the original cubic one: far below what any printer resolves.
 _CU2QU_MAX_ERROR = 1.0
 # Characters that never need a glyph of their own: they shape or join their neighbours.
-_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufe0e\ufe0f\ufeff")
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from .project import (
     CONTENT_DIR,
     DEFAULT_OUTPUT_DIR,
     FONTS_DIR,
+    SCHEMAS_DIR,
     STYLES_DIR,
     Project,
 )
@@ -224,11 +225,18 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
     failed: set[str] = set()
     sources = run.reader.sources()
     validate_sources(sources, run.problems)
+    errors_before = len(run.problems.errors)
+    docs = []
     for path in paths:
         doc = run.reader.brief(path)
         if doc is None:
             failed.add(path.stem)
-            continue
+        else:
+            docs.append(doc)
+    # A brief, section or block that failed to convert takes its citations with it, so
+    # "never cited" would be a knock-on warning: only warn when everything was read whole.
+    read_whole = len(run.problems.errors) == errors_before
+    for doc in docs:
         theme_name = theme_override or doc.brief.theme
         theme, chains = run.theme(theme_name, doc.brief.at)
         files = list(walk_files(doc.sections))
@@ -245,7 +253,9 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
             inputs.add(run.project.relative(style_file))
         prepared.append(_Prepared(doc, theme, chains, brief_inputs(doc, theme, inputs),
                                   _assets_of(run.assets, keys)))
-    if whole_project:  # "never cited" is about the project; a shard or one brief can't tell
+    # "Never cited" is about the whole project (a shard or one brief cannot tell), and a
+    # brief, section or block that failed to convert takes its citations with it.
+    if whole_project and read_whole:
         unused_sources(sources, [p.doc for p in prepared], run.problems)
     return prepared, failed
 
@@ -351,13 +361,14 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     warnings = {name: tuple(str(p) for p in problems if p.severity is Severity.WARNING
                             and p.location is not None and p.location.path in files)
                 for name, files in inputs.items() if name not in report.not_built}
-    update_manifest(output_dir, [_manifest_entry(project, r, warnings[r.name])
-                                 for r in report.results],
-                    warnings=warnings, keep=current)
-    update_timings(output_dir, {r.name: r.seconds for r in report.results}, keep=current)
-    state.keep_briefs(current)
-    state.record_run(selection, keys, problems)
-    state.save(digests)
+    if report.results or output_dir.is_dir():  # a build that made nothing makes no folder
+        update_manifest(output_dir, [_manifest_entry(project, r, warnings[r.name])
+                                     for r in report.results],
+                        warnings=warnings, keep=current)
+        update_timings(output_dir, {r.name: r.seconds for r in report.results}, keep=current)
+        state.keep_briefs(current)
+        state.record_run(selection, keys, problems)
+        state.save(digests)
     report.problems = problems
     report.not_built.sort()
     report.seconds = time.perf_counter() - started
@@ -393,7 +404,8 @@ class _RenderTask:
 
 @dataclass(frozen=True)
 class _NotRendered:
-    """A problem only found while rendering (a citation style that fails to load)."""
+    """A problem only found while rendering (a citation style that fails to load, a
+    block too large for any page)."""
 
     name: str
     where: Location
@@ -402,7 +414,7 @@ class _NotRendered:
 
 def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
     """Cite, render and write one brief (runs in a worker process when ``jobs > 1``)."""
-    from .render import render_pdf  # ReportLab is only imported when something is drawn
+    from .render import RenderError, render_pdf  # ReportLab is imported only to draw
 
     started = time.perf_counter()
     doc = task.doc
@@ -413,8 +425,11 @@ def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
         return _NotRendered(doc.name, doc.brief.citations.at, f"citations.style: {exc}")
     used = _characters(doc, labels, task.theme, task.assets, bibliography)
     chains = {role: embeddable_chain(chain, used) for role, chain in task.chains.items()}
-    pdf = render_pdf(doc, bibliography, task.theme, chains, task.assets, epoch=task.epoch,
-                     creator=f"briefsmith {__version__}")
+    try:
+        pdf = render_pdf(doc, bibliography, task.theme, chains, task.assets, epoch=task.epoch,
+                         creator=f"briefsmith {__version__}")
+    except RenderError as exc:  # the previous PDF, if any, stays as it was
+        return _NotRendered(doc.name, exc.location or doc.brief.at, str(exc))
     write_atomic(task.target, pdf.data)
     digest = hashlib.sha256(pdf.data).hexdigest()
     cited = tuple(source.id for source in bibliography.references)
@@ -458,8 +473,21 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(getattr(value, f.name))
 
 
-def _output_dir(project: Project, requested: Path | None) -> Path:
-    output = (requested if requested is not None else project.root / DEFAULT_OUTPUT_DIR)
+def write_schemas(project: Project, output_dir: Path | None = None) -> list[Path]:
+    """Write the JSON Schemas for editors (see :mod:`briefsmith.schema`); returns the files."""
+    from .schema import all_schemas, dumps
+
+    folder = _output_dir(project, output_dir, default=SCHEMAS_DIR)
+    written = []
+    for name, schema in all_schemas().items():
+        write_atomic(folder / name, dumps(schema).encode("utf-8"))
+        written.append(folder / name)
+    return written
+
+
+def _output_dir(project: Project, requested: Path | None,
+                default: str = DEFAULT_OUTPUT_DIR) -> Path:
+    output = (requested if requested is not None else project.root / default)
     output = output if output.is_absolute() else Path.cwd() / output
     output = output.resolve()
     for folder in (BRIEFS_DIR, CONTENT_DIR, STYLES_DIR, FONTS_DIR):

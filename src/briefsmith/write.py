@@ -5,6 +5,10 @@ the target in one step (``os.replace``), so a failed or killed build leaves the 
 PDF untouched and no half-written file.  (ReportLab's own ``build(path)`` opens the target
 first and left 0-byte files behind when saving failed.)
 
+Nothing can delete a temporary file when the process is killed with SIGKILL, so temporary
+files are hidden (``.mini.pdf.<pid>.<random>.tmp``) and the next write of the same target
+removes those whose process is gone; a build running in parallel keeps its own.
+
 ``manifest.json`` describes every PDF in the output folder (path, pages, bytes, SHA-256,
 sources cited, warnings) and is deterministic: keys sorted, no timestamps, rewritten only
 when its content changes, so CI can diff or hash it.  The one measurement that differs
@@ -41,7 +45,9 @@ def write_atomic(target: Path, data: bytes, *, sync: bool = True) -> None:
     """Write ``data`` to ``target`` in one step; ``sync=False`` skips the flush to disk for
     files that are only caches (losing one costs a rebuild, never a wrong result)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    remove_stale_temporaries(target)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.",
+                                    suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -55,6 +61,30 @@ def write_atomic(target: Path, data: bytes, *, sync: bool = True) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Delete temporary files of ``target`` left by killed processes; returns them."""
+    removed = []
+    for tmp in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = tmp.name[len(target.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+                removed.append(tmp)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to someone else
+        return True
+    return True
 
 
 def read_manifest(output_dir: Path) -> dict[str, str]:

@@ -20,11 +20,11 @@ from ..xref import number_targets
 from .context import RenderContext
 from .fonts import register_chain
 from .markup import MarkupWriter
-from .page import Metadata, RenderedPdf, RunningValues, frame_size, lay_out
+from .page import Metadata, RenderedPdf, RenderError, RunningValues, frame_size, lay_out
 from .story import build_story
 from .styles import build_styles
 
-__all__ = ["RenderedPdf", "preload_fonts", "render_pdf"]
+__all__ = ["RenderError", "RenderedPdf", "preload_fonts", "render_pdf"]
 
 
 def preload_fonts(chains: dict[str, FontChain]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from ..cite import MarkerPiece
-from ..fonts import split_runs
+from ..fonts import needs_glyph, split_runs
 from ..model import (
     Citation,
     Emphasis,
@@ -27,6 +27,7 @@ from ..model import (
 from .fonts import RegisteredChain
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+SOFT_HYPHEN = "\u00ad"  # ReportLab turns it into a hyphenation point, never a glyph
 
 
 def escape(text: str) -> str:
@@ -37,6 +38,23 @@ def escape(text: str) -> str:
 
 def escape_attribute(text: str) -> str:
     return escape(text).replace('"', "&quot;").replace("'", "&apos;")
+
+
+def _inked(run: str, covered: frozenset[int]) -> str:
+    """The run without characters that take no ink (joiners, variation selectors,
+    direction marks, zero-width spaces): ReportLab does no shaping, so they do nothing but
+    print as whatever the font draws for them, a ``.notdef`` box or, in Noto, a dotted
+    marker.  A space the font lacks becomes an ordinary space; soft hyphens stay
+    (ReportLab turns them into hyphenation points)."""
+    if all(needs_glyph(c) or (c.isspace() and ord(c) in covered) for c in run):
+        return run
+    out = []
+    for char in run:
+        if needs_glyph(char) or char == SOFT_HYPHEN or (char.isspace() and ord(char) in covered):
+            out.append(char)
+        elif char.isspace():
+            out.append(" ")
+    return "".join(out)
 
 
 def is_safe_link(url: str) -> bool:
@@ -68,7 +86,7 @@ class MarkupWriter:
         """Plain user text: escaped, with fallback-font runs for uncovered characters."""
         out = []
         for run, font in split_runs(text, self.chain.coverage):
-            escaped = escape(run)
+            escaped = escape(_inked(run, self.chain.coverage[max(font, 0)]))
             if font <= 0:
                 out.append(escaped)
             else:

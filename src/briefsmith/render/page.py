@@ -18,9 +18,11 @@ final pass is written out.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -32,11 +34,13 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    LayoutError,
     NextPageTemplate,
     PageTemplate,
     Paragraph,
 )
 
+from ..diagnostics import Location
 from ..theme import RunningText, Template, Theme
 from .keep import KeepWithNext
 from .markup import MarkupWriter
@@ -45,6 +49,15 @@ from .styles import Styles
 PAGE_SIZES = {"A4": A4, "Letter": LETTER, "Legal": LEGAL, "A5": A5}
 MAX_PASSES = 4
 COUNTS = ("{pages}", "{page_of_pages}")  # placeholders that need the final page count
+
+
+class RenderError(Exception):
+    """Content that cannot be laid out (a box or table row taller than a page), with the
+    place it was written; the pipeline reports it like any other problem."""
+
+    def __init__(self, location: Location | None, message: str) -> None:
+        super().__init__(message)
+        self.location = location
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,17 @@ class BriefDocTemplate(BaseDocTemplate):
         self.addPageTemplates([first, PageTemplate("later", [frame], onPageEnd=self._page_end)])
 
     # -- hooks -------------------------------------------------------------------------
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        first = flowables[0] if flowables else None
+        try:
+            super().handle_flowable(flowables)
+        except LayoutError:
+            raise RenderError(
+                _source_of(first),
+                "this content is taller than a page and cannot be split across pages "
+                "(a box, table row or cell that long); shorten it or split it up",
+            ) from None
 
     def handle_pageBegin(self) -> None:  # noqa: N802 - ReportLab's name
         super().handle_pageBegin()
@@ -248,11 +272,40 @@ def _canvas_maker(epoch: int) -> Callable[..., Canvas]:
     """A canvas whose document dates come from ``epoch``, never from the wall clock."""
 
     def make(*args: object, **kwargs: object) -> Canvas:
-        canv = Canvas(*args, **kwargs)
+        with _source_date_epoch(epoch):
+            canv = Canvas(*args, **kwargs)
         canv._doc._timeStamp = _timestamp(epoch)
         return canv
 
     return make
+
+
+@contextlib.contextmanager
+def _source_date_epoch(epoch: int) -> Iterator[None]:
+    """ReportLab's ``TimeStamp`` reads ``SOURCE_DATE_EPOCH`` with a bare ``int()`` while the
+    canvas is made: ``1.5`` or ``abc`` in the environment would crash any caller of the
+    pipeline, and a huge value would write a 17-digit year.  For that moment the variable
+    holds the epoch this build already validated; the caller's value is put back after."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def _source_of(flowable: Flowable | None) -> Location | None:
+    """The place the content of ``flowable`` (or of a group holding it) was written."""
+    where = getattr(flowable, "source_at", None)
+    if where is None:
+        for inner in getattr(flowable, "_content", None) or []:
+            where = getattr(inner, "source_at", None)
+            if where is not None:
+                break
+    return where
 
 
 def _timestamp(epoch: int) -> SimpleNamespace:
