@@ -30,6 +30,8 @@ import hashlib
 import json
 import os
 import platform
+import re
+import sys
 import time
 import zlib
 from collections.abc import Iterable, Sequence
@@ -135,14 +137,30 @@ def environment_key(project: Project, digests: FileDigests, *, theme: str | None
 
 
 def _version(distribution: str) -> str:
-    """An installed distribution's version, read from its metadata (importing the library
-    itself to ask would cost more than the whole skip decision)."""
-    from importlib import metadata
+    """An installed distribution's version, from the name of its ``.dist-info`` folder.
 
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "none"
+    ``importlib.metadata`` (and its email parser) costs more to import than the whole skip
+    decision, and importing the libraries to ask them would cost more still."""
+    return _installed_versions().get(_normalise(distribution), "none")
+
+
+def _installed_versions() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as entries:
+                names = [item.name for item in entries]
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                project, _, version = name.rsplit(".", 1)[0].partition("-")
+                found.setdefault(_normalise(project), version.split("-")[0])
+    return found
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def _font_environment(project: Project, digests: FileDigests) -> str:
