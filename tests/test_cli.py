@@ -92,7 +92,8 @@ def test_content_errors_exit_1_and_keep_the_previous_pdf(minimal_project: Path,
     assert "content/intro.yaml:16:25: error: unknown source 'nobody'" in result.stderr
     assert result.stderr.splitlines()[-1] == "1 error"
     assert pdf.read_bytes() == good
-    assert sorted(p.name for p in pdf.parent.iterdir()) == ["manifest.json", "mini.pdf"]
+    assert sorted(p.name for p in pdf.parent.iterdir()) == [
+        ".briefsmith-state.json", "manifest.json", "mini.pdf", "timings.json"]
 
 
 def test_strict_turns_warnings_into_failure(minimal_project: Path, cli: Cli) -> None:

@@ -84,7 +84,7 @@ def test_a_killed_build_leaves_the_previous_pdf(where: str, minimal_project: Pat
 
     assert (out / "mini.pdf").read_bytes() == good
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert visible == ["manifest.json", "mini.pdf"]
+    assert visible == ["manifest.json", "mini.pdf", "timings.json"]
     leftovers = list(out.glob(".mini.pdf.*.tmp"))
     if where == "render":
         assert leftovers == []

@@ -12,6 +12,7 @@ the same fence, the same existence check and the same located messages for free.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -78,7 +79,12 @@ def project_file(folder: str, *, suffixes: tuple[str, ...] = (), what: str = "fi
     """
     kinds = f" ({', '.join(suffixes)})" if suffixes else ""
     name = name or "".join(part.capitalize() for part in folder.split("/")) + "File"
+    # Like namedtuple: the class belongs to the module that made it, so pickle (build
+    # --jobs sends records to worker processes) finds it there by its name.
+    module = sys._getframe(1).f_globals.get("__name__", __name__)
     return type(name, (ProjectPath,), {
+        "__module__": module,
+        "__qualname__": name,
         "__slots__": (),
         "folder": folder,
         "suffixes": suffixes,

@@ -185,6 +185,7 @@ class Theme:
     extends: str | None = spec(default=None, doc="the theme this one builds on")
     name: str = spec(default="", yaml=False)
     path: str = spec(default="", yaml=False)
+    files: tuple[str, ...] = spec(default=(), yaml=False)  # the whole extends chain
     at: Location = located()
 
 
@@ -231,7 +232,8 @@ def load_theme(project: Project, name: str, problems: Problems,
     theme = Converter(problems, project).record(Theme, merged)
     if theme is INVALID:
         return None
-    return replace(theme, name=name, path=chain[0][0])
+    return replace(theme, name=name, path=chain[0][0],
+                   files=tuple(display for display, _node in chain))
 
 
 def available_themes(project: Project) -> list[str]:

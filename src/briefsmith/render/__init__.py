@@ -24,7 +24,16 @@ from .page import Metadata, RenderedPdf, RenderError, RunningValues, frame_size,
 from .story import build_story
 from .styles import build_styles
 
-__all__ = ["RenderError", "RenderedPdf", "render_pdf"]
+__all__ = ["RenderError", "RenderedPdf", "preload_fonts", "render_pdf"]
+
+
+def preload_fonts(chains: dict[str, FontChain]) -> None:
+    """Register a theme's primary fonts now (before worker processes fork and inherit
+    them); fallback families are registered where a brief's text needs them."""
+    for chain in chains.values():
+        # CFF faces are converted per brief (for the characters it uses): not preloadable.
+        if all(face.outlines == "truetype" for face in chain.faces[0].values()):
+            register_chain(chain).font()
 
 
 def render_pdf(doc: Document, bibliography: Bibliography, theme: Theme,
