@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from click.testing import CliRunner, Result
 from hypothesis import settings
 
 from briefsmith.cli import main
+from pdfinspect import Pdf
 
 # Machines here have two cores shared by parallel jobs: wall-clock deadlines only add noise.
 settings.register_profile("briefsmith", deadline=None)
@@ -46,6 +48,26 @@ def minimal_project(tmp_path: Path) -> Path:
 Cli = Callable[..., Result]
 
 
+def check_pdf(path: Path) -> None:
+    """What every PDF briefsmith writes must satisfy: qpdf finds nothing wrong with its
+    structure, and a text extractor reads text back from it."""
+    qpdf = shutil.which("qpdf")
+    assert qpdf, "qpdf is not installed (it is in system-packages.txt)"
+    result = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, f"qpdf --check {path}:\n{result.stdout}{result.stderr}"
+    assert "No syntax or stream encoding errors found" in result.stdout, result.stdout
+    with Pdf(path) as pdf:
+        assert pdf.text().strip(), f"no text could be extracted from {path}"
+
+
+@pytest.fixture(autouse=True)
+def every_pdf_passes_qpdf_and_reads_back(tmp_path: Path) -> Iterator[None]:
+    """Applied to every test: each PDF a test leaves in its folder is checked afterwards."""
+    yield
+    for path in sorted(tmp_path.rglob("*.pdf")):
+        check_pdf(path)
+
+
 @pytest.fixture
 def cli() -> Cli:
     """Run the CLI in-process; ``cli("-C", path, "build")``."""
@@ -63,6 +85,7 @@ def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(REPO, tmp_path_factory.mktemp("sample-built"))
     result = CliRunner().invoke(main, ["-C", str(project), "build"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    check_pdf(project / "out" / f"{SAMPLE_BRIEF}.pdf")
     return project / "out" / f"{SAMPLE_BRIEF}.pdf"
 
 

@@ -83,4 +83,5 @@ def test_a_built_brief_records_the_files_its_blocks_read(minimal_project: Path,
     (data / "ok.csv").write_text("a,b\nx\n", encoding="utf-8")
     result = cli("-C", minimal_project, "build")
     assert result.exit_code == 1
-    assert "built" not in result.stdout
+    assert "built out/" not in result.stdout
+    assert "not built mini" in result.stdout

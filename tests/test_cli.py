@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -92,7 +94,8 @@ def test_content_errors_exit_1_and_keep_the_previous_pdf(minimal_project: Path,
     assert "content/intro.yaml:16:25: error: unknown source 'nobody'" in result.stderr
     assert result.stderr.splitlines()[-1] == "1 error"
     assert pdf.read_bytes() == good
-    assert sorted(p.name for p in pdf.parent.iterdir()) == ["manifest.json", "mini.pdf"]
+    assert sorted(p.name for p in pdf.parent.iterdir()) == [
+        ".briefsmith-state.json", "manifest.json", "mini.pdf", "timings.json"]
 
 
 def test_strict_turns_warnings_into_failure(minimal_project: Path, cli: Cli) -> None:
@@ -126,19 +129,27 @@ def test_source_date_epoch_sets_the_pdf_dates(minimal_project: Path, cli: Cli) -
 @pytest.mark.parametrize("options", [(), ("--pdfa",)], ids=["tagged", "pdfa"])
 def test_same_input_gives_same_bytes_across_processes(minimal_project: Path, tmp_path: Path,
                                                       options: tuple[str, ...]) -> None:
-    """Hash seeds, time zones, locales and working folders must not change a byte."""
+    """Hash seeds, time zones, locales, working folders, the project's own location, a
+    relative or absolute output folder and a cold or warm font cache must not change a
+    byte; nor may the clock (the runs are seconds apart)."""
+    runs = [("1", "UTC", "C.UTF-8", "absolute"),
+            ("4242", "Asia/Shanghai", "es_ES.UTF-8", "relative"),
+            ("random", "America/St_Johns", "zh_CN.UTF-8", "absolute")]
     outputs = []
-    for index, (seed, tz, lang) in enumerate([("1", "UTC", "C.UTF-8"),
-                                              ("4242", "Asia/Shanghai", "es_ES.UTF-8")]):
-        out = tmp_path / f"out{index}"
+    for index, (seed, tz, lang, output_style) in enumerate(runs):
+        project = minimal_project if index == 0 else shutil.copytree(
+            minimal_project, tmp_path / f"elsewhere{index}" / "project")
         cwd = tmp_path / f"cwd{index}"
         cwd.mkdir()
-        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": tz, "LANG": lang, "LC_ALL": lang}
+        out = tmp_path / f"out{index}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": tz, "LANG": lang, "LC_ALL": lang,
+               "XDG_CACHE_HOME": str(tmp_path / f"cache{index % 2}")}
         env.pop("SOURCE_DATE_EPOCH", None)
         subprocess.run(
-            [sys.executable, "-m", "briefsmith", "-C", str(minimal_project), "build",
-             "-o", str(out), *options],
+            [sys.executable, "-m", "briefsmith", "-C", str(project), "build", "-o",
+             str(out) if output_style == "absolute" else os.path.relpath(out, cwd), *options],
             cwd=cwd, env=env, check=True, capture_output=True,
         )
         outputs.append((out / "mini.pdf").read_bytes())
-    assert outputs[0] == outputs[1]
+        time.sleep(1.1 if index == 0 else 0)  # a clock that leaked in would show
+    assert outputs[0] == outputs[1] == outputs[2]

@@ -71,7 +71,7 @@ def test_deep_nesting_is_refused() -> None:
 
 def test_control_characters_are_located() -> None:
     _, problems = load('a: ok\nb: "bell\\a"\n')
-    assert problems == ["f.yaml:2:4: error: control character U+0007 at position 5 of this "
+    assert problems == ["f.yaml:2:4: error: control character U+0007 (BELL) at position 5 of this "
                         "text is not allowed"]
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
+from briefsmith.fonts import needs_glyph
 from briefsmith.inline import parse_rich_text
 from briefsmith.model import Link, RichText, Text
 from briefsmith.render.fonts import RegisteredChain
@@ -56,10 +57,37 @@ def test_link_target_is_escaped_in_the_attribute() -> None:
 
 @given(TEXT)
 def test_any_plain_text_round_trips(text: str) -> None:
-    assert squash(shown(WRITER.text(text))) == squash(text)
+    """Every character that takes ink arrives; joiners, variation selectors and other
+    zero-width format characters are dropped (ReportLab would draw a marker for them)."""
+    inked = "".join(c for c in text if needs_glyph(c) or c.isspace() or c == "\u00ad")
+    assert squash(shown(WRITER.text(text))) == squash(inked)
 
 
 @given(TEXT)
 def test_any_inline_text_renders_as_markup_reportlab_accepts(text: str) -> None:
     rich, _problems = parse_rich_text(text)
     shown(WRITER.rich(rich))  # must not raise
+
+
+ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
+HOSTILE = st.lists(st.sampled_from([
+    "<img src='/etc/passwd'/>", "<a href='file:///etc/passwd'>x</a>", "&", "&amp;", "<",
+    "[x](javascript:alert(1))", "[y](https://e.org/?a=<b>&c=\"d\")", "[z](mailto:a@b.c)",
+    "[w](file:///etc/passwd)", "**", "*", "[@", "]", "\\", "<br/>", "<font name='x'>",
+    "\u200d", "\ufe0f", "\u00ad", "e\u0301", " ",
+]), max_size=15).map("".join)
+
+
+@given(st.one_of(ANY_TEXT, HOSTILE))
+def test_user_text_never_becomes_markup(text: str) -> None:
+    """Whatever the text, ReportLab sees no image, no font switch of the user's choosing,
+    and no link but the checked ones: every link target in the frags is http(s)/mailto."""
+    rich, _problems = parse_rich_text(text)
+    for markup in (WRITER.text(text), WRITER.rich(rich)):
+        paragraph = Paragraph(markup, STYLE)
+        for frag in paragraph.frags:
+            assert not getattr(frag, "cbDefn", None), "an <img> or other callback got through"
+            assert frag.fontName.startswith("Helvetica"), frag.fontName
+            link = getattr(frag, "link", None)
+            for _kind, href in link or []:  # ReportLab keeps (kind, target) pairs
+                assert href.split(":", 1)[0].lower() in ("http", "https", "mailto"), href

@@ -19,3 +19,11 @@ def test_ci_extracts_the_readme_test_command() -> None:
 def test_system_packages_include_the_fonts_the_base_theme_names() -> None:
     packages = (REPO / "system-packages.txt").read_text().split()
     assert {"fonts-noto-core", "fonts-wqy-zenhei", "fonts-dejavu-core"} <= set(packages)
+
+
+def test_the_documented_benchmark_command_exists() -> None:
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("<!-- bench-command -->", 1)[1].split("```")[1]
+    assert block.strip().splitlines()[-1] == "pip install '.[bench]' && python bench/run.py"
+    assert (REPO / "bench" / "run.py").is_file()
+    assert "bench = [" in (REPO / "pyproject.toml").read_text()

@@ -1,8 +1,9 @@
 """Asset stage: the files that blocks and themes name (CSV data, images), read and checked.
 
-Blocks name files with :class:`~briefsmith.model.ProjectFile` fields, so the build finds
-every one by walking the records.  Each is resolved with :meth:`Project.inside` (never
-outside the project, not through a symlink), read once, and checked here: a CSV file must
+Blocks name files with path-typed fields (:func:`briefsmith.project.project_file`), which
+the converter already resolved inside the project (never outside it, not through a
+symlink) and found to exist; the build finds every one by walking the records.  Each is
+read once and checked here: a CSV file must
 be UTF-8 with the same number of cells in every row, an image must really be the PNG, JPEG
 or SVG its name says, and an SVG may not pull in other files or URLs.  The renderer gets the
 bytes and rows, so it never opens a file a user named.  Problems point into the data file
@@ -18,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .diagnostics import Location, Problems
-from .model import Cell, Chart, DataFile, ProjectFile
-from .project import PathOutsideProjectError, Project
+from .model import Cell, Chart, DataFile, ImageFile, StyleImageFile
+from .project import Project, ProjectPath
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 _SVG_OUTSIDE_REFERENCE = re.compile(
@@ -44,18 +45,18 @@ class Assets:
     images: dict[tuple[str, str], ImageData] = field(default_factory=dict)
     paths: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def rows(self, file: ProjectFile) -> tuple[tuple[str, ...], ...] | None:
+    def rows(self, file: ProjectPath) -> tuple[tuple[str, ...], ...] | None:
         return self.tables.get(asset_key(file))
 
-    def image(self, file: ProjectFile) -> ImageData | None:
+    def image(self, file: ProjectPath) -> ImageData | None:
         return self.images.get(asset_key(file))
 
 
-def asset_key(file: ProjectFile) -> tuple[str, str]:
-    return (file.folder, str(file))
+def asset_key(file: ProjectPath) -> tuple[str, str]:
+    return (file.folder, file.written)
 
 
-def load_assets(project: Project, files: Iterable[tuple[ProjectFile, Location]],
+def load_assets(project: Project, files: Iterable[tuple[ProjectPath, Location]],
                 problems: Problems, assets: Assets | None = None) -> Assets:
     """Read every named file once (into ``assets``, shared by the briefs of a run)."""
     assets = assets if assets is not None else Assets()
@@ -63,14 +64,12 @@ def load_assets(project: Project, files: Iterable[tuple[ProjectFile, Location]],
         key = asset_key(file)
         if key in assets.paths:
             continue
-        try:
-            path = project.inside(file.folder, str(file))
-        except PathOutsideProjectError as exc:
-            problems.error(where, str(exc))
-            continue
+        if not isinstance(file, DataFile | ImageFile | StyleImageFile):
+            continue  # not an asset (e.g. a section or bibliography file)
+        path = file.file
         display = project.relative(path)
-        if not path.is_file():
-            problems.error(where, f"file '{file.folder}/{file}' not found")
+        if not path.is_file():  # removed since it was named
+            problems.error(where, f"file '{file.folder}/{file.written}' not found")
             continue
         if path.stat().st_size > MAX_ASSET_BYTES:
             problems.error(where, f"'{display}' is larger than "

@@ -69,7 +69,7 @@ def read_bibliography(path: Path, display: str, fmt: BibliographyFormat,
                                   f"{seen[source_id]})")
             continue
         seen[source_id] = where
-        source = converter.record(Source, node, context=source_id)
+        source = converter.record(Source, node, context=source_id, partial=True)
         if source is not INVALID:
             sources.append(_with_id(source, source_id, where))
     return tuple(sources)

@@ -1,8 +1,13 @@
 """The ``briefsmith`` command: parse arguments, call the pipeline, print, pick the exit code.
 
 Exit codes: 0 success, 1 content problems (each printed as ``path:line:col: error: ...``,
-then a count), 2 usage errors (an unknown brief, a bad option).  Nothing below this module
-prints or exits, and no traceback ever reaches the user for a content problem.
+then a count), 2 usage errors (an unknown brief, a bad option), 3 an internal error (a bug:
+reported in one line, with ``BRIEFSMITH_DEBUG=1`` to see the traceback).  Nothing below this
+module prints or exits, and no traceback ever reaches the user unasked.
+
+Problems go to stderr, as ``file:line:col:`` lines or (``--error-format github``) as GitHub
+Actions annotations.  Build progress goes to stdout: a progress bar on a terminal, one line
+per brief otherwise (CI logs), or a single JSON document with ``--json``.
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from pathlib import Path
 import click
 
 from . import __version__, pipeline
+from .batch import Shard, available_cpus
 from .csl import to_csl_json
 from .diagnostics import summary
 from .project import Project
+from .reporting import ERROR_FORMATS, build_summary, check_summary, format_problem, path_prefix
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _Context:
@@ -41,25 +48,61 @@ def main(ctx: click.Context, project_dir: Path) -> None:
     ctx.obj = _Context(project_dir)
 
 
+def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Shard | None:
+    if value is None:
+        return None
+    try:
+        return Shard.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+_error_format = click.option(
+    "--error-format", type=click.Choice(ERROR_FORMATS), default="text", show_default=True,
+    help="How problems are printed: file:line:col lines, or GitHub Actions annotations.")
+_json = click.option("--json", "as_json", is_flag=True,
+                     help="Print a machine-readable summary on stdout.")
+
+
 @main.command()
 @click.argument("briefs", nargs=-1)
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where PDFs go (default: out/ in the project).")
 @click.option("--theme", help="Use this theme instead of the one each brief names.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for rendering (default: the number of CPUs).")
+@click.option("--shard", metavar="K/N", callback=_shard,
+              help="Build only the K-th of N stable slices of the briefs (CI matrices).")
+@click.option("--force", is_flag=True, help="Rebuild briefs whose PDF is up to date.")
 @click.option("--pdfa", is_flag=True,
               help="Make PDF/A-2 files (2a when tagged), or fail saying why not.")
+@_json
+@_error_format
 @click.pass_obj
 def build(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: str | None,
-          strict: bool, pdfa: bool) -> None:
-    """Build BRIEFS (names or files in briefs/; default: all of them)."""
+          strict: bool, jobs: int | None, shard: Shard | None, force: bool, pdfa: bool,
+          as_json: bool, error_format: str) -> None:
+    """Build BRIEFS (names or files in briefs/; default: all of them).
+
+    A brief whose PDF is up to date (nothing it depends on changed since the last build
+    into the same folder) is skipped; --force rebuilds it.
+    """
     options = pipeline.BuildOptions(output_dir=output_dir, theme=theme, strict=strict,
-                                    source_date_epoch=_source_date_epoch(), pdfa=pdfa)
-    report = _call(pipeline.build, obj.project, briefs, options)
-    for result in report.results:
-        pages = "1 page" if result.pages == 1 else f"{result.pages} pages"
-        click.echo(f"built {obj.project.relative(result.output)} ({pages}, {result.size:,} bytes)")
-    _finish(report)
+                                    source_date_epoch=_source_date_epoch(),
+                                    jobs=jobs or available_cpus(), shard=shard, force=force,
+                                    pdfa=pdfa)
+    display = _BuildDisplay(obj.project, quiet=as_json)
+    try:
+        report = _call(pipeline.build, obj.project, briefs, options, display)
+    finally:
+        display.close()
+    if as_json:
+        click.echo(json.dumps(build_summary(report, obj.project.relative), indent=2,
+                              ensure_ascii=False))
+    else:
+        display.summary(report, shard)
+    _finish(report, obj.project, error_format)
 
 
 @main.command()
@@ -67,15 +110,49 @@ def build(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: 
 @click.option("--theme", help="Check against this theme instead of the one each brief names.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--pdfa", is_flag=True, help="Also check what PDF/A forbids (CMYK images).")
+@_json
+@_error_format
 @click.pass_obj
 def check(obj: _Context, briefs: Sequence[str], theme: str | None, strict: bool,
-          pdfa: bool) -> None:
+          pdfa: bool, as_json: bool, error_format: str) -> None:
     """Validate BRIEFS without rendering them."""
     options = pipeline.BuildOptions(theme=theme, strict=strict, pdfa=pdfa)
     report = _call(pipeline.check, obj.project, briefs, options)
-    if not report.failed:
+    if as_json:
+        click.echo(json.dumps(check_summary(report), indent=2, ensure_ascii=False))
+    elif not report.failed:
         click.echo("ok")
-    _finish(report)
+    _finish(report, obj.project, error_format)
+
+
+@main.command()
+@click.argument("briefs", nargs=-1)
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where PDFs go (default: out/ in the project).")
+@click.option("--theme", help="Use this theme instead of the one each brief names.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--pdfa", is_flag=True, help="Make PDF/A-2 files, as build --pdfa.")
+@click.pass_obj
+def watch(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: str | None,
+          strict: bool, pdfa: bool) -> None:
+    """Build BRIEFS, then rebuild whenever one of their inputs changes (Ctrl-C stops)."""
+    from .watch import rebuilds
+
+    options = pipeline.BuildOptions(output_dir=output_dir, theme=theme, strict=strict,
+                                    source_date_epoch=_source_date_epoch(), pdfa=pdfa)
+    display = _BuildDisplay(obj.project, quiet=False, bar=False)
+    try:
+        for rebuild in rebuilds(obj.project, briefs, options, progress=display):
+            if rebuild.changed:
+                click.echo(f"changed: {', '.join(rebuild.changed)}")
+            if rebuild.report is not None:
+                display.summary(rebuild.report, None)
+                _print_problems(rebuild.report, obj.project, "text")
+            else:
+                click.echo(f"error: {rebuild.error}", err=True)
+            click.echo("watching for changes (Ctrl-C stops)")
+    except KeyboardInterrupt:
+        pass
 
 
 @main.command(name="list")
@@ -90,6 +167,16 @@ def list_(obj: _Context) -> None:
         for source in item.sources:
             click.echo(f"  source   {source}")
     _finish(report)
+
+
+@main.command()
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the schemas go (default: schemas/ in the project).")
+@click.pass_obj
+def schema(obj: _Context, output_dir: Path | None) -> None:
+    """Write JSON Schemas of briefs, sections, sources and themes for editors."""
+    for path in _call(pipeline.write_schemas, obj.project, output_dir):
+        click.echo(f"wrote {obj.project.relative(path)}")
 
 
 @main.command(name="sources")
@@ -175,6 +262,14 @@ def _call(func, *args, **kwargs):  # type: ignore[no-untyped-def]
         return func(*args, **kwargs)
     except pipeline.UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    except Exception as exc:
+        if os.environ.get("BRIEFSMITH_DEBUG"):
+            raise
+        click.echo(f"briefsmith: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("This is a bug in briefsmith, not in your content; please report it with "
+                   "the input that caused it (BRIEFSMITH_DEBUG=1 shows the traceback).",
+                   err=True)
+        sys.exit(EXIT_INTERNAL)
 
 
 def _source_date_epoch() -> int | None:
@@ -184,10 +279,65 @@ def _source_date_epoch() -> int | None:
         raise click.UsageError(str(exc)) from None
 
 
-def _finish(report: pipeline.RunReport) -> None:
+def _print_problems(report: pipeline.RunReport, project: Project | None,
+                    error_format: str) -> None:
+    prefix = ""
+    if error_format == "github" and project is not None:
+        prefix = path_prefix(project.root, Path.cwd())
     for problem in report.problems:
-        click.echo(str(problem), err=True)
+        click.echo(format_problem(problem, error_format, prefix), err=True)
     if report.problems:
         click.echo(summary(report.problems), err=True)
+
+
+def _finish(report: pipeline.RunReport, project: Project | None = None,
+            error_format: str = "text") -> None:
+    _print_problems(report, project, error_format)
     if report.failed:
         sys.exit(EXIT_PROBLEMS)
+
+
+class _BuildDisplay:
+    """Shows a build as it goes: a progress bar on a terminal, else one line per PDF."""
+
+    def __init__(self, project: Project, *, quiet: bool, bar: bool | None = None) -> None:
+        self.project = project
+        self.quiet = quiet
+        self.bar_wanted = sys.stdout.isatty() if bar is None else bar
+        self._bar = None  # type: ignore[var-annotated]
+
+    def planned(self, count: int) -> None:
+        if self.quiet or not self.bar_wanted or count < 2:
+            return
+        self._bar = click.progressbar(length=count, label="building", show_pos=True,
+                                      show_eta=True, width=24)
+        self._bar.__enter__()
+
+    def finished(self, result: pipeline.BriefResult) -> None:
+        if self.quiet:
+            return
+        if self._bar is not None:
+            self._bar.update(1, self.project.relative(result.output))
+            return
+        pages = "1 page" if result.pages == 1 else f"{result.pages} pages"
+        click.echo(f"built {self.project.relative(result.output)} "
+                   f"({pages}, {result.size:,} bytes, {result.seconds:.2f} s)")
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+    def summary(self, report: pipeline.RunReport, shard: Shard | None) -> None:
+        if not self.bar_wanted:
+            for output in report.up_to_date:
+                click.echo(f"up to date {self.project.relative(output)}")
+        for name in report.not_built:
+            click.echo(f"not built {name} (see the problems below)")
+        parts = [f"{len(report.results)} built"]
+        if report.up_to_date:
+            parts.append(f"{len(report.up_to_date)} up to date")
+        if report.not_built:
+            parts.append(f"{len(report.not_built)} not built")
+        where = f" (shard {shard})" if shard is not None else ""
+        click.echo(f"{', '.join(parts)}{where} in {report.seconds:.2f} s")

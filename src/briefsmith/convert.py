@@ -7,6 +7,11 @@ booleans are parsed here, on purpose, instead of by YAML 1.1's guessing.
 
 Conversion never stops at the first problem: a bad field is reported and skipped so the rest
 of the file is still checked; the record as a whole then comes back as ``None``.
+
+Two bounds live here because every text passes through here: a single text value longer
+than :data:`MAX_TEXT_CHARS` is refused (ReportLab's layout time grows with the square of a
+paragraph's length: 50,000 characters took 3.5 s, 200,000 took 43 s), and a field typed
+with a :class:`~briefsmith.project.ProjectPath` class is resolved inside the project.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import datetime as dt
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from typing import Any, Literal, get_args, get_origin
@@ -23,21 +29,20 @@ from typing import Any, Literal, get_args, get_origin
 from .diagnostics import Location, Problems, did_you_mean, one_of
 from .inline import parse_citation_field, parse_rich_text
 from .load import Mapping, Node, Scalar, Sequence
-from .model import (
-    BLOCK_TYPES,
-    Block,
-    Cell,
-    Citation,
-    DataFile,
-    ImageFile,
-    PartialDate,
-    RichText,
-    StyleImageFile,
-)
+from .model import BLOCK_TYPES, Block, Cell, Citation, PartialDate, RichText
+from .project import Project, ProjectPath, ProjectPathError
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_INT_RE = re.compile(r"^[+-]?\d+$")
-_FLOAT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# ASCII digits only: Python's \d also matches "２０２０", which no editor calls a date.
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
+INT_RE = re.compile(r"^[+-]?\d+$", re.ASCII)
+FLOAT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+# YAML 1.2's booleans (what editors and the JSON Schemas see); YAML 1.1's yes/no/on/off are
+# text, and a bool field given one says so instead of guessing.
+TRUE_WORDS = ("true", "True", "TRUE")
+FALSE_WORDS = ("false", "False", "FALSE")
+_YAML11_BOOLEANS = frozenset(("y", "yes", "n", "no", "on", "off"))
+
+MAX_TEXT_CHARS = 20_000
 
 
 class _Invalid:
@@ -97,7 +102,7 @@ def describe(tp: Any) -> str:
         return "a date (YYYY, YYYY-MM or YYYY-MM-DD)"
     if origin is Literal:
         return "one of " + one_of(get_args(tp))
-    if origin is tuple:
+    if origin is tuple or tp is tuple:
         return "a list"
     if origin in (types.UnionType, typing.Union):
         return " or ".join(describe(a) for a in get_args(tp) if a is not type(None))
@@ -111,20 +116,29 @@ def describe(tp: Any) -> str:
 class Converter:
     """Converts nodes to records, reporting into a shared :class:`Problems`."""
 
-    def __init__(self, problems: Problems) -> None:
+    def __init__(self, problems: Problems, project: Project | None = None) -> None:
         self.problems = problems
+        self.project = project
 
     # -- entry points -------------------------------------------------------------------
 
-    def record(self, cls: type, node: Node, *, context: str = "") -> Any:
+    def record(self, cls: type, node: Node, *, context: str = "",
+               partial: bool = False) -> Any:
         """Convert a mapping node to an instance of ``cls``.
 
-        Every problem is reported.  A bad optional field is left at its default and a bad
-        list item is left out, so the checks after conversion still see the rest of the
-        file; only a missing or unusable *required* field makes the result ``INVALID``.
+        Every problem is reported.  A record with a bad field comes back ``INVALID`` (a
+        list leaves it out), so no check after conversion sees it half-built and reports
+        a knock-on error.  A file's top record (a brief, a section, a source) is
+        converted with ``partial=True``: a bad *optional* field is left at its default, so
+        the cross-reference checks still run on the rest of the file (which has errors,
+        so it is never rendered); only a missing or unusable required field drops it.
         """
-        if isinstance(node, Scalar) and hasattr(cls, "from_text") and not node.is_null():
-            return dataclasses.replace(cls.from_text(node.value.strip()), at=node.location)
+        text_field = getattr(cls, "text_field", None)
+        if text_field is not None and isinstance(node, Scalar) and not node.is_null():
+            # The short form: "- intro.yaml" for {path: intro.yaml}, "- WHO" for {literal: WHO}
+            info = next(i for i in fields_of(cls) if i.name == text_field)
+            value = self.value(info.type, node, context=context)
+            return INVALID if value is INVALID else cls(**{info.name: value}, at=node.location)
         if not isinstance(node, Mapping):
             self.expected(node, cls, context)
             return INVALID
@@ -139,7 +153,7 @@ class Converter:
             value = self.value(info.type, value_node, context=_join(context, info.key))
             if value is not INVALID:
                 values[info.name] = value
-            elif info.required:
+            elif info.required or not partial:
                 complete = False
         present = set(node.keys())
         for info in infos.values():
@@ -162,8 +176,8 @@ class Converter:
                 return None
             return self.value(args[0], node, context=context)
         if isinstance(node, Scalar) and node.is_null() and tp is Cell:
-            return Cell("")
-        if isinstance(node, Scalar) and node.is_null() and tp is not str:
+            return Cell("")  # an empty table cell is meaningful
+        if isinstance(node, Scalar) and node.is_null():
             self.problems.error(node.location, f"{_prefix(context)}expected {describe(tp)}, "
                                                "found nothing")
             return INVALID
@@ -173,6 +187,8 @@ class Converter:
             return self.choice(get_args(tp), node, context)
         if tp is Block:
             return self.block(node, context)
+        if isinstance(tp, type) and issubclass(tp, ProjectPath):
+            return self.project_path(tp, node, context)
         if tp in _SCALARS:
             if not isinstance(node, Scalar):
                 self.expected(node, tp, context)
@@ -181,6 +197,22 @@ class Converter:
         if dataclasses.is_dataclass(tp):
             return self.record(tp, node, context=context)
         raise TypeError(f"no conversion for {tp!r}")  # a programming error, not user input
+
+    def project_path(self, kind: type[ProjectPath], node: Node, context: str) -> Any:
+        """A file named in YAML, fenced inside the project (see :mod:`briefsmith.project`)."""
+        if self.project is None:  # a programming error: paths need a project to resolve in
+            raise TypeError(f"converting {kind.__name__} needs Converter(problems, project)")
+        if not isinstance(node, Scalar):
+            self.expected(node, kind, context)
+            return INVALID
+        written = _text(self, node, context)
+        if written is INVALID:
+            return INVALID
+        try:
+            return self.project.named_file(kind, written)
+        except ProjectPathError as exc:
+            self.problems.error(node.location, f"{_prefix(context)}{exc}")
+            return INVALID
 
     # -- containers ---------------------------------------------------------------------
 
@@ -261,9 +293,16 @@ class Converter:
 
 
 def _text(conv: Converter, node: Scalar, context: str) -> Any:
-    value = node.value.strip()
+    """Text, stripped and in Unicode NFC: ``e`` + combining acute becomes ``é``, one glyph
+    every font has, instead of a mark ReportLab would place without positioning."""
+    value = unicodedata.normalize("NFC", node.value.strip())
     if not value:
         conv.problems.error(node.location, f"{_prefix(context)}expected text, found nothing")
+        return INVALID
+    if len(value) > MAX_TEXT_CHARS:
+        conv.problems.error(node.location,
+                            f"{_prefix(context)}text is {len(value):,} characters long; the "
+                            f"limit is {MAX_TEXT_CHARS:,} (split it into several paragraphs)")
         return INVALID
     return value
 
@@ -293,17 +332,21 @@ def _citation(conv: Converter, node: Scalar, context: str) -> Any:
 
 
 def _boolean(conv: Converter, node: Scalar, context: str) -> Any:
+    """``true``/``false`` (and, unquoted, YAML 1.2's ``True``/``TRUE``/...), nothing else."""
     value = node.value.strip()
-    if value in ("true", "false"):
-        return value == "true"
+    words = (TRUE_WORDS + FALSE_WORDS) if node.plain else ("true", "false")
+    if value in words:
+        return value in TRUE_WORDS
+    hint = " (YAML 1.1's yes/no/on/off are not booleans here)" \
+        if value.lower() in _YAML11_BOOLEANS else ""
     conv.problems.error(node.location,
-                        f"{_prefix(context)}expected true or false, found '{value}'")
+                        f"{_prefix(context)}expected true or false, found '{value}'{hint}")
     return INVALID
 
 
 def _integer(conv: Converter, node: Scalar, context: str) -> Any:
     value = node.value.strip()
-    if _INT_RE.match(value):
+    if INT_RE.match(value):
         return int(value)
     conv.problems.error(node.location, f"{_prefix(context)}expected a whole number, "
                                        f"found '{value}'")
@@ -312,7 +355,7 @@ def _integer(conv: Converter, node: Scalar, context: str) -> Any:
 
 def _number(conv: Converter, node: Scalar, context: str) -> Any:
     value = node.value.strip()
-    if _FLOAT_RE.match(value):
+    if FLOAT_RE.match(value):
         return float(value)
     conv.problems.error(node.location, f"{_prefix(context)}expected a number, found '{value}'")
     return INVALID
@@ -368,11 +411,19 @@ _SCALARS: dict[Any, ScalarParser] = {
 }
 
 
-def register_scalar(tp: type, parse: Callable[[str], Any]) -> None:
+SCALAR_SCHEMAS: dict[Any, dict[str, Any]] = {}
+
+
+def register_scalar(tp: type, parse: Callable[[str], Any],
+                    schema: dict[str, Any] | None = None) -> None:
     """Teach the converter a scalar type of another module (lengths, colours).
 
     ``parse`` returns the value, or raises ``ValueError`` with a message for the user.
+    ``schema`` is the JSON Schema of the values ``parse`` accepts (as YAML 1.2 editors see
+    them: ``12`` is a number there), for ``briefsmith schema``.
     """
+    if schema is not None:
+        SCALAR_SCHEMAS[tp] = schema
 
     def convert(conv: Converter, node: Scalar, context: str) -> Any:
         try:
@@ -384,8 +435,7 @@ def register_scalar(tp: type, parse: Callable[[str], Any]) -> None:
     _SCALARS[tp] = convert
 
 
-for _file_type in (DataFile, ImageFile, StyleImageFile, Cell):
-    register_scalar(_file_type, _file_type.parse)
+register_scalar(Cell, Cell.parse, schema={"type": ["string", "number", "boolean", "null"]})
 
 
 def _locator(node: Scalar, text: str) -> Callable[[int], Location]:

@@ -31,11 +31,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fontTools.pens.cu2quPen import Cu2QuPen
-from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools.subset import Options, Subsetter
-from fontTools.ttLib import TTCollection, TTFont, TTLibError, newTable
+if TYPE_CHECKING:  # fontTools is imported only when a font file must really be read
+    from fontTools.ttLib import TTFont
 
 STYLES = ("regular", "bold", "italic", "bolditalic")
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
@@ -54,7 +53,7 @@ _TRUETYPE_VERSION = 2  # bump when the conversion changes, to rebuild cached fon
 # quadratic outline and the original cubic one: far below what any printer resolves.
 _CU2QU_MAX_ERROR = 1.0
 # Characters that never need a glyph of their own: they shape or join their neighbours.
-_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufe0e\ufe0f\ufeff")
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,7 @@ def discover(dirs: Sequence[Path]) -> FontIndex:
     seen_families: set[str] = set()
     for folder in dirs:
         folder_faces: list[FontFace] = []
-        for path in sorted(_font_files(folder)):
+        for path in sorted(font_files(folder)):
             try:
                 stat = path.stat()
             except OSError:
@@ -171,7 +170,7 @@ def discover(dirs: Sequence[Path]) -> FontIndex:
     return FontIndex(faces)
 
 
-def _font_files(folder: Path) -> Iterable[Path]:
+def font_files(folder: Path) -> Iterable[Path]:
     for dirpath, _dirnames, filenames in os.walk(folder, followlinks=False):
         for name in filenames:
             if name.lower().endswith(FONT_SUFFIXES):
@@ -179,6 +178,8 @@ def _font_files(folder: Path) -> Iterable[Path]:
 
 
 def _read_faces(path: Path) -> list[FontFace]:
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
     try:
         if path.suffix.lower() == ".ttc":
             container = TTCollection(str(path), lazy=True)
@@ -214,9 +215,14 @@ def _face(path: Path, index: int, font: TTFont) -> FontFace:
     return FontFace(family, subfamily, str(path), index, int(weight), italic, psname, outlines)
 
 
-def _cache_file() -> Path:
+def cache_dir() -> Path:
+    """Where briefsmith keeps what it learnt about font files (safe to delete)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
-    return Path(base) / "briefsmith" / f"fonts-v{_CACHE_VERSION}.json"
+    return Path(base) / "briefsmith"
+
+
+def _cache_file() -> Path:
+    return cache_dir() / f"fonts-v{_CACHE_VERSION}.json"
 
 
 def _read_cache(path: Path) -> dict[str, dict]:
@@ -227,7 +233,7 @@ def _read_cache(path: Path) -> dict[str, dict]:
     return data if isinstance(data, dict) else {}
 
 
-def _write_cache(path: Path, data: dict[str, dict]) -> None:
+def _write_cache(path: Path, data: object) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -242,9 +248,47 @@ def _write_cache(path: Path, data: dict[str, dict]) -> None:
 
 @cache
 def coverage(path: str, index: int) -> frozenset[int]:
-    """The code points a face has glyphs for (read once per process)."""
+    """The code points a face has glyphs for (read once per process).
+
+    Reading a CJK font's character map takes longer than laying out a brief, so the
+    answer is kept on disk as ranges, keyed by the file's path, size and modification time.
+    """
+    cache_file = _coverage_cache_file(path, index)
+    if cache_file is not None:
+        try:
+            flat = json.loads(cache_file.read_text(encoding="utf-8"))
+            return frozenset(cp for start, end in zip(flat[::2], flat[1::2], strict=True)
+                             for cp in range(start, end + 1))
+        except (OSError, ValueError, TypeError):
+            pass
+    from fontTools.ttLib import TTFont
+
     with TTFont(path, fontNumber=index, lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
+        found = frozenset(font.getBestCmap() or {})
+    if cache_file is not None:
+        _write_cache(cache_file, _ranges(found))
+    return found
+
+
+def _ranges(codepoints: frozenset[int]) -> list[int]:
+    """``[start, end, start, end, ...]`` runs of consecutive code points."""
+    flat: list[int] = []
+    for cp in sorted(codepoints):
+        if flat and cp == flat[-1] + 1:
+            flat[-1] = cp
+        else:
+            flat += [cp, cp]
+    return flat
+
+
+def _coverage_cache_file(path: str, index: int) -> Path | None:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    key = f"{path}\0{index}\0{stat.st_size}\0{stat.st_mtime_ns}"
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return cache_dir() / f"coverage-v{_CACHE_VERSION}" / f"{digest}.json"
 
 
 def needs_glyph(char: str) -> bool:
@@ -261,6 +305,12 @@ def split_runs(text: str, chain: Sequence[frozenset[int]]) -> list[tuple[str, in
 
     A character no font covers gets index ``-1``; the validator reports those first.
     """
+    if _all_in_first(text, chain):  # the common case, decided by one set operation
+        return [(text, 0)] if text else []
+    return _split_each(text, chain)
+
+
+def _split_each(text: str, chain: Sequence[frozenset[int]]) -> list[tuple[str, int]]:
     runs: list[tuple[list[str], int]] = []
     for char in text:
         if runs and _stays_in_run(char, runs[-1][1], chain):
@@ -286,11 +336,15 @@ def _stays_in_run(char: str, font: int, chain: Sequence[frozenset[int]]) -> bool
 
 def uncovered(text: str, chain: Sequence[frozenset[int]]) -> list[str]:
     """The distinct characters of ``text`` that no font in ``chain`` can draw, in order."""
-    missing: dict[str, None] = {}
-    for char in text:
-        if needs_glyph(char) and not any(ord(char) in cps for cps in chain):
-            missing.setdefault(char)
-    return list(missing)
+    if _all_in_first(text, chain):
+        return []
+    return [char for char in dict.fromkeys(text)
+            if needs_glyph(char) and not any(ord(char) in cps for cps in chain)]
+
+
+def _all_in_first(text: str, chain: Sequence[frozenset[int]]) -> bool:
+    first = chain[0] if chain else None
+    return isinstance(first, frozenset | set) and first.issuperset(map(ord, text))
 
 
 def describe_char(char: str) -> str:
@@ -382,6 +436,9 @@ def truetype_face(face: FontFace, wanted: frozenset[int]) -> FontFace:
 
 def _convert_to_truetype(path: Path, index: int, unicodes: Sequence[int],
                          postscript_name: str) -> bytes:
+    from fontTools.subset import Options, Subsetter
+    from fontTools.ttLib import TTFont
+
     font = TTFont(str(path), fontNumber=index, lazy=False, recalcTimestamp=False)
     options = Options()
     options.layout_features = []  # ReportLab does no shaping: GSUB/GPOS would be dead weight
@@ -411,6 +468,10 @@ def _convert_to_truetype(path: Path, index: int, unicodes: Sequence[int],
 
 def _cff_to_glyf(font: TTFont) -> None:
     """Replace the CFF table by quadratic ``glyf`` outlines (the fontTools otf2ttf recipe)."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
     order = font.getGlyphOrder()
     glyph_set = font.getGlyphSet()
     glyphs = {}

@@ -8,17 +8,26 @@ This is strictyaml's idea, built on PyYAML's positions.
 
 The loader also closes PyYAML's gaps for untrusted input: duplicate keys are errors (PyYAML
 keeps the last), alias expansion is bounded (a "billion laughs" document is cheap to parse
-and ruinous to walk), nesting depth and file size are bounded, and undecodable bytes,
-control characters and tabs are reported with their line and column.
+and ruinous to walk), nesting depth, value count and file size are bounded, and undecodable
+bytes, NUL bytes, control characters and tabs are reported with their line and column.
+
+Nodes are built here from PyYAML's *event* stream (libyaml's C parser when present), not
+by PyYAML's composer: counting values while they arrive stops a 4 MB list of tiny items
+after the limit instead of after minutes and a gigabyte, an alias reuses the node it names
+(so expansion costs no memory) while its expanded size still counts against the limit,
+and a recursive alias is refused instead of building a cyclic tree.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
+import stat
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -34,6 +43,11 @@ _ALLOWED_SCALAR_TAGS = frozenset(
     _STANDARD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")
 )
 _ALLOWED_TEXT_CONTROLS = frozenset("\t\n")
+# Characters a YAML file may not contain as such: C0/C1 controls (except tab and line
+# feed; carriage returns are normalised away first), the line separators YAML 1.1 counts as
+# line breaks (they would shift every line number after them), and non-characters.
+_FORBIDDEN_RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when compiled in
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,82 +150,113 @@ def load_yaml(path: Path, display: str, problems: Problems) -> Node | None:
 
 
 def read_text(path: Path, display: str, problems: Problems) -> str | None:
-    """Read and decode a text file, reporting (not raising) every way that can fail."""
+    """Read and decode a text file, reporting (not raising) every way that can fail.
+
+    Only regular files are opened: a named pipe would block forever and a device such as
+    ``/dev/zero`` never ends, so both are refused before anything is read.  At most
+    :data:`MAX_FILE_BYTES` + 1 bytes are read, whatever the file system claims its size is.
+    """
     where = Location(display)
-    if path.is_dir():
-        problems.error(where, "is a folder, not a file")
-        return None
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.error(
-                where,
-                f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes "
-                "(split it into smaller files)",
-            )
-            return None
-        data = path.read_bytes()
+        info = path.stat()
     except FileNotFoundError:
         problems.error(where, "file not found")
         return None
     except OSError as exc:
         problems.error(where, f"cannot read file: {exc.strerror or exc}")
         return None
+    if stat.S_ISDIR(info.st_mode):
+        problems.error(where, "is a folder, not a file")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        problems.error(where, "is not a regular file (a pipe, socket or device?)")
+        return None
+    if info.st_size > MAX_FILE_BYTES:
+        problems.error(where, _too_big(info.st_size))
+        return None
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        problems.error(where, f"cannot read file: {exc.strerror or exc}")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.error(where, _too_big(len(data)))
+        return None
     return decode(data, display, problems)
 
 
+def _too_big(size: int) -> str:
+    return (f"file is {size:,} bytes or more; the limit is {MAX_FILE_BYTES:,} bytes "
+            "(split it into smaller files)")
+
+
 def decode(data: bytes, display: str, problems: Problems) -> str | None:
-    """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is located."""
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is located.
+
+    Line endings are normalised to ``\\n`` (CRLF files from Windows editors are fine).
+    """
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         problems.error(Location(display, 1, 1), "UTF-32 text is not supported; save as UTF-8")
         return None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             problems.error(Location(display, 1, 1),
                            f"invalid UTF-16 text at byte {exc.start}; save as UTF-8")
             return None
+        return _normalise_newlines(text)
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
+    nul = data.find(b"\0")
+    if nul >= 0:
+        # A UTF-8 file has no reason to hold NUL bytes; UTF-16 without a byte-order mark
+        # and binary files (an image saved as .yaml) are full of them.
+        nuls = data.count(b"\0")
+        problems.error(_byte_location(data, nul, display),
+                       f"NUL byte ({nuls:,} in the file): this is a binary file "
+                       "or UTF-16 text without a byte-order mark; save it as UTF-8")
+        return None
     try:
-        return data.decode("utf-8")
+        return _normalise_newlines(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        good = data[: exc.start].decode("utf-8")
-        line = good.count("\n") + 1
-        col = len(good) - (good.rfind("\n") + 1) + 1
         problems.error(
-            Location(display, line, col),
+            _byte_location(data, exc.start, display),
             f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
         )
         return None
 
 
+def _byte_location(data: bytes, offset: int, display: str) -> Location:
+    good = data[:offset].decode("utf-8", errors="replace")
+    line = good.count("\n") + 1
+    col = len(good) - (good.rfind("\n") + 1) + 1
+    return Location(display, line, col)
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def parse_yaml(text: str, display: str, problems: Problems) -> Node | None:
-    """Compose one YAML document and convert it to located nodes."""
+    """Parse one YAML document into located nodes; every failure becomes a problem."""
+    text = _normalise_newlines(text)
     if not _has_content(text):
         problems.error(Location(display), "file is empty")
         return None
+    if _report_forbidden_characters(text, display, problems):
+        return None
+    composer = _Composer(text, display, problems)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        return composer.compose()
     except yaml.MarkedYAMLError as exc:
-        problems.error(*_describe_yaml_error(exc, display))
-        return None
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML always marks its errors
+        problems.error(*_describe_yaml_error(exc, display, text))
+    except yaml.YAMLError as exc:  # reader errors are pre-empted by the character scan
         problems.error(Location(display), f"invalid YAML: {exc}")
-        return None
-    except RecursionError:
-        problems.error(Location(display), f"nesting is deeper than {MAX_DEPTH} levels")
-        return None
-    if root is None:
-        problems.error(Location(display), "file is empty")
-        return None
-    builder = _Builder(text, display, problems)
-    try:
-        return builder.build(root, depth=0)
     except _TooLargeError as exc:
         problems.error(exc.location, str(exc))
-        return None
+    return None
 
 
 def _has_content(text: str) -> bool:
@@ -222,79 +267,171 @@ def _has_content(text: str) -> bool:
     return False
 
 
+def _report_forbidden_characters(text: str, display: str, problems: Problems) -> bool:
+    """One located error per distinct forbidden character (a binary file has thousands)."""
+    first: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for match in _FORBIDDEN_RAW.finditer(text):
+        char = match.group()
+        first.setdefault(char, match.start())
+        counts[char] = counts.get(char, 0) + 1
+    for char, offset in first.items():
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        times = f" ({counts[char]:,} times in this file)" if counts[char] > 1 else ""
+        problems.error(Location(display, line, col),
+                       f"{describe_forbidden(char)} is not allowed in a YAML file{times}")
+    return bool(first)
+
+
+def describe_forbidden(char: str) -> str:
+    """``control character U+0007 (BELL)``: how messages name an unprintable character."""
+    code = f"U+{ord(char):04X}"
+    if char == "\0":
+        return f"NUL byte ({code})"
+    kind = "line separator" if char in "\u2028\u2029\x85" else "control character"
+    if unicodedata.category(char) in ("Cs", "Cn"):
+        kind = "non-character" if unicodedata.category(char) == "Cn" else "lone surrogate"
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, "")
+    return f"{kind} {code}" + (f" ({name})" if name else "")
+
+
+_CONTROL_NAMES = {"\x07": "BELL", "\x08": "BACKSPACE", "\x0b": "VERTICAL TAB",
+                  "\x0c": "FORM FEED", "\x1b": "ESCAPE", "\x7f": "DELETE",
+                  "\x85": "NEXT LINE"}
+
+
 class _TooLargeError(Exception):
     def __init__(self, location: Location, message: str) -> None:
         super().__init__(message)
         self.location = location
 
 
-class _Builder:
-    """Turns PyYAML nodes into ours, enforcing the rules PyYAML does not."""
+@dataclass
+class _Open:
+    """A mapping or sequence whose end event has not arrived yet."""
+
+    kind: str  # "map" or "seq"
+    location: Location
+    anchor: str | None
+    children: list[tuple[Node, int]] = field(default_factory=list)  # (node, expanded size)
+
+
+class _Composer:
+    """Builds our nodes from PyYAML events, enforcing the rules PyYAML does not."""
 
     def __init__(self, text: str, display: str, problems: Problems) -> None:
         self.text = text
         self.display = display
         self.problems = problems
         self.count = 0
+        self.anchors: dict[str, tuple[Node, int]] = {}
 
-    def where(self, node: yaml.Node) -> Location:
-        mark = node.start_mark
+    def where(self, event: yaml.Event) -> Location:
+        mark = event.start_mark
         return Location(self.display, mark.line + 1, mark.column + 1)
 
-    def build(self, node: yaml.Node, depth: int) -> Node:
-        self.count += 1
+    def compose(self) -> Node | None:
+        stack: list[_Open] = []
+        root: list[tuple[Node, int]] = []
+        documents = 0
+        for event in yaml.parse(self.text, Loader=_EVENT_LOADER):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self.problems.error(self.where(event), "only one YAML document is allowed "
+                                                           "per file (remove the extra '---')")
+                    return None
+                continue
+            siblings = stack[-1].children if stack else root
+            if isinstance(event, yaml.ScalarEvent):
+                siblings.append(self.added(self.scalar(event), event, 1))
+            elif isinstance(event, yaml.AliasEvent):
+                siblings.append(self.alias(event, stack))
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+                self.check_tag(event, kind)
+                if len(stack) >= MAX_DEPTH:
+                    raise _TooLargeError(self.where(event),
+                                         f"nesting is deeper than {MAX_DEPTH} levels")
+                self.added(None, event, 1)
+                stack.append(_Open(kind, self.where(event), event.anchor))
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                closed = stack.pop()
+                node, size = self.close(closed)
+                if closed.anchor is not None:
+                    self.remember(closed.anchor, node, size)
+                (stack[-1].children if stack else root).append((node, size))
+        if not root:
+            self.problems.error(Location(self.display), "file is empty")
+            return None
+        return root[0][0]
+
+    def added(self, node: Node | None, event: yaml.Event, size: int) -> tuple[Any, int]:
+        self.count += size
         if self.count > MAX_NODES:
-            raise _TooLargeError(
-                self.where(node),
-                f"document expands to more than {MAX_NODES:,} values "
-                "(aliases that repeat aliases?); refusing to expand it",
-            )
-        if depth > MAX_DEPTH:
-            raise _TooLargeError(self.where(node), f"nesting is deeper than {MAX_DEPTH} levels")
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            self.check_tag(node, "seq")
-            return Sequence(self.where(node), tuple(self.build(i, depth + 1) for i in node.value))
-        assert isinstance(node, yaml.MappingNode)
-        self.check_tag(node, "map")
-        return self.mapping(node, depth)
+            cause = ("aliases that repeat aliases?" if isinstance(event, yaml.AliasEvent)
+                     else "split the file")
+            raise _TooLargeError(self.where(event),
+                                 f"document expands to more than {MAX_NODES:,} values "
+                                 f"({cause}); refusing to read further")
+        if node is not None and getattr(event, "anchor", None) is not None \
+                and not isinstance(event, yaml.AliasEvent):
+            self.remember(event.anchor, node, size)
+        return node, size
 
-    def scalar(self, node: yaml.ScalarNode) -> Scalar:
-        where = self.where(node)
-        if node.tag not in _ALLOWED_SCALAR_TAGS:
-            self.problems.error(where, f"YAML tag '{_short_tag(node.tag)}' is not allowed here")
-        value = node.value
+    def remember(self, anchor: str, node: Node, size: int) -> None:
+        if anchor in self.anchors:
+            self.problems.error(node.location, f"anchor '&{anchor}' is defined twice; "
+                                               "give each anchor its own name")
+        self.anchors[anchor] = (node, size)
+
+    def alias(self, event: yaml.AliasEvent, stack: list[_Open]) -> tuple[Node, int]:
+        found = self.anchors.get(event.anchor)
+        if found is None:
+            if any(o.anchor == event.anchor for o in stack):
+                raise _TooLargeError(self.where(event), f"alias '*{event.anchor}' refers to "
+                                                        "the value that contains it")
+            raise _TooLargeError(self.where(event), f"unknown alias '*{event.anchor}' "
+                                                    "(no '&' anchor of that name before it)")
+        node, size = found
+        self.added(None, event, size)
+        return node, size
+
+    def scalar(self, event: yaml.ScalarEvent) -> Scalar:
+        where = self.where(event)
+        if event.tag is not None and event.tag != "!" and event.tag not in _ALLOWED_SCALAR_TAGS:
+            self.problems.error(where, f"YAML tag '{_short_tag(event.tag)}' is not allowed here")
+        value = event.value
         for offset, char in enumerate(value):
-            if _is_forbidden_control(char):
-                self.problems.error(
-                    where,
-                    f"control character U+{ord(char):04X} at position {offset + 1} of this "
-                    "text is not allowed",
-                )
+            if _is_forbidden_in_text(char):
+                self.problems.error(where, f"{describe_forbidden(char)} at position "
+                                           f"{offset + 1} of this text is not allowed")
                 break
-        return Scalar(where, value, node.style is None, self.text,
-                      node.start_mark.index, node.end_mark.index)
+        return Scalar(where, value, not event.style and event.tag is None, self.text,
+                      event.start_mark.index, event.end_mark.index)
 
-    def check_tag(self, node: yaml.Node, expected: str) -> None:
-        if node.tag != _STANDARD_TAG + expected:
-            self.problems.error(
-                self.where(node), f"YAML tag '{_short_tag(node.tag)}' is not allowed here"
-            )
+    def check_tag(self, event: yaml.CollectionStartEvent, expected: str) -> None:
+        if event.tag is not None and event.tag not in ("!", _STANDARD_TAG + expected):
+            self.problems.error(self.where(event),
+                                f"YAML tag '{_short_tag(event.tag)}' is not allowed here")
 
-    def mapping(self, node: yaml.MappingNode, depth: int) -> Mapping:
+    def close(self, closed: _Open) -> tuple[Node, int]:
+        size = 1 + sum(s for _, s in closed.children)
+        if closed.kind == "seq":
+            return Sequence(closed.location, tuple(n for n, _ in closed.children)), size
         entries: list[tuple[Scalar, Node]] = []
         seen: dict[str, Location] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.error(self.where(key_node), "a key must be plain text")
+        pairs = closed.children
+        for index in range(0, len(pairs) - 1, 2):
+            key, value = pairs[index][0], pairs[index + 1][0]
+            if not isinstance(key, Scalar):
+                self.problems.error(key.location, "a key must be plain text")
                 continue
-            if key_node.tag == _STANDARD_TAG + "merge":
+            if key.plain and key.value == "<<":
                 self.problems.error(
-                    self.where(key_node), "merge keys ('<<') are not supported; write the keys out"
-                )
+                    key.location, "merge keys ('<<') are not supported; write the keys out")
                 continue
-            key = self.scalar(key_node)
             if key.value in seen:
                 first = seen[key.value]
                 self.problems.error(
@@ -304,14 +441,21 @@ class _Builder:
                 )
                 continue
             seen[key.value] = key.location
-            entries.append((key, self.build(value_node, depth + 1)))
-        return Mapping(self.where(node), tuple(entries))
+            entries.append((key, value))
+        return Mapping(closed.location, tuple(entries)), size
 
 
-def _is_forbidden_control(char: str) -> bool:
+def _is_forbidden_in_text(char: str) -> bool:
+    """Characters no printed text may hold, even when written as an escape (``"\\a"``)."""
     if char in _ALLOWED_TEXT_CONTROLS:
         return False
-    return unicodedata.category(char) == "Cc"
+    category = unicodedata.category(char)
+    return category in ("Cc", "Cs") or (category == "Cn" and _is_noncharacter(char))
+
+
+def _is_noncharacter(char: str) -> bool:
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
 
 
 def _short_tag(tag: str) -> str:
@@ -320,26 +464,54 @@ def _short_tag(tag: str) -> str:
     return tag
 
 
-def _describe_yaml_error(exc: yaml.MarkedYAMLError, display: str) -> tuple[Location, str]:
-    """Plain-language wording for the YAML mistakes people actually make."""
+def _describe_yaml_error(exc: yaml.MarkedYAMLError, display: str,
+                         text: str) -> tuple[Location, str]:
+    """Plain-language wording for the YAML mistakes people actually make.
+
+    Both of PyYAML's parsers are covered: libyaml's (C) and the pure-Python one word the
+    same mistakes slightly differently.
+    """
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
     mark = exc.problem_mark or exc.context_mark
-    where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-    if "'\\t'" in problem:
+    where = _mark_location(mark, display)
+    opened = _mark_location(exc.context_mark, display) if exc.context_mark else where
+    char = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
+    if "'\\t'" in problem or "tab character" in problem \
+            or ("cannot start any token" in problem and char == "\t"):
         return where, "tab character: YAML indentation must use spaces, not tabs"
-    if "scanning a quoted scalar" in context and "end of stream" in problem:
-        start = exc.context_mark
-        loc = Location(display, start.line + 1, start.column + 1) if start else where
-        return loc, "unclosed quote: this quoted text never ends"
+    if "cannot start any token" in problem and char:
+        return where, (f"'{char}' cannot start a value; put the text in quotes "
+                       f"(\"{char}...\")")
+    if "quoted scalar" in context and "end of stream" in problem:
+        return opened, "unclosed quote: this quoted text never ends"
+    if "unknown escape character" in problem:
+        return where, ("unknown escape sequence in double-quoted text; write '\\\\' for a "
+                       "backslash, or use single quotes")
+    if "flow sequence" in context and "']'" in problem:
+        return opened, ("this '[' list is never closed with ']' "
+                        "(or an item in it is missing a comma)")
+    if "flow mapping" in context and "'}'" in problem:
+        return opened, ("this '{' mapping is never closed with '}' "
+                        "(or an entry in it is missing a comma)")
+    if "flow node" in context and "node content" in problem:
+        return where, ("a value is missing here, or a '[' or '{' opened before it is never "
+                       "closed")
     if "mapping values are not allowed" in problem:
         return where, ("unexpected ':' (text containing ': ' must be quoted, "
                        "or the indentation is off)")
-    if "found undefined alias" in problem:
-        return where, f"unknown alias: {problem.removeprefix('found undefined alias').strip()}"
-    if "expected a single document" in problem:
-        return where, "only one YAML document is allowed per file (remove the extra '---')"
-    if "special characters are not allowed" in problem:
-        return where, f"{problem.removeprefix('unacceptable character ').strip()} is not allowed"
+    if "expected <block end>" in problem or "did not find expected key" in problem \
+            or "expected '-' indicator" in problem:
+        return where, ("unexpected text here: check the indentation (this line is indented "
+                       "differently from the lines around it), or quote text that starts "
+                       "with a quote")
+    if "could not find expected ':'" in problem:
+        return where, "expected 'key: value' here (a ':' is missing?)"
     detail = f"{problem} ({context})" if context else problem
     return where, f"invalid YAML: {detail}"
+
+
+def _mark_location(mark: yaml.Mark | None, display: str) -> Location:
+    if mark is None:
+        return Location(display)
+    return Location(display, mark.line + 1, mark.column + 1)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from .diagnostics import Location
+from .project import CONTENT_DIR, STYLES_DIR, ProjectPath, project_file
 
 NOWHERE = Location("")
 # Citation ids with these prefixes name figures, tables and sections of the brief itself
@@ -31,6 +32,10 @@ def is_cross_reference(target: str) -> bool:
     """True for ``fig:...``, ``tbl:...`` and ``sec:...`` ids."""
     prefix, colon, rest = target.partition(":")
     return bool(colon and rest) and prefix in CROSS_REFERENCE_KINDS
+
+ContentFile = project_file(CONTENT_DIR, suffixes=(".yaml", ".yml"), what="section file",
+                           name="ContentFile")
+BibliographyPath = project_file(CONTENT_DIR, what="bibliography file", name="BibliographyPath")
 
 
 def spec(
@@ -95,43 +100,14 @@ class PartialDate:
 # --------------------------------------------------------------------------- files
 
 
-class ProjectFile(str):
-    """A file a block or theme reads, written relative to ``folder`` of the project.
-
-    Its own type (not ``str``) so every file a brief depends on can be found by walking the
-    records (:func:`walk_files`): the build knows its inputs, and the asset stage checks
-    each one stays inside the project and exists before anything is drawn.
-    """
-
-    __slots__ = ()
-    folder: ClassVar[str] = "content"
-    suffixes: ClassVar[tuple[str, ...]] = ()
-    expected: ClassVar[str] = "a file name"
-
-    @classmethod
-    def parse(cls, text: str) -> ProjectFile:
-        lowered = text.lower()
-        if not lowered.endswith(cls.suffixes):
-            raise ValueError(f"expected {cls.expected}, found '{text}'")
-        return cls(text)
-
-
-class DataFile(ProjectFile):
-    __slots__ = ()
-    suffixes = (".csv",)
-    expected = "a CSV file inside content/, e.g. 'data/jobs.csv'"
-
-
-class ImageFile(ProjectFile):
-    __slots__ = ()
-    suffixes = (".png", ".jpg", ".jpeg", ".svg")
-    expected = "a PNG, JPEG or SVG file inside content/, e.g. 'images/map.png'"
-
-
-class StyleImageFile(ImageFile):
-    __slots__ = ()
-    folder = "styles"
-    expected = "a PNG, JPEG or SVG file inside styles/, e.g. 'logo.svg'"
+# Files that blocks and themes name.  Path-typed fields are resolved by the converter inside
+# the project (see :func:`briefsmith.project.project_file`), and :func:`walk_files` finds
+# them all, so the build knows every file a brief depends on.
+DataFile = project_file(CONTENT_DIR, suffixes=(".csv",), what="CSV file", name="DataFile")
+ImageFile = project_file(CONTENT_DIR, suffixes=(".png", ".jpg", ".jpeg", ".svg"), what="image",
+                         name="ImageFile")
+StyleImageFile = project_file(STYLES_DIR, suffixes=(".png", ".jpg", ".jpeg", ".svg"),
+                              what="image", name="StyleImageFile")
 
 
 class Cell(str):
@@ -413,14 +389,12 @@ class Section:
 
 @dataclass(frozen=True)
 class SectionRef:
-    """A brief's pointer to a section file inside ``content/``."""
+    """A brief's pointer to a section file inside ``content/`` (written as just the name)."""
 
-    path: str = field(metadata={"role": ""})
+    path: ContentFile = field(metadata={"role": "", "doc": "a section file inside content/"})
     at: Location = located()
 
-    @classmethod
-    def from_text(cls, text: str) -> SectionRef:
-        return cls(text)
+    text_field: ClassVar[str] = "path"
 
 
 BibliographyFormat = Literal["csl-json", "csl-yaml", "hayagriva", "bibtex"]
@@ -430,15 +404,13 @@ BibliographyFormat = Literal["csl-json", "csl-yaml", "hayagriva", "bibtex"]
 class BibliographyFile:
     """A bibliography file inside ``content/`` whose entries the brief may cite."""
 
-    file: str = spec(doc="a file inside content/, e.g. 'library.bib'", role="")
+    file: BibliographyPath = spec(doc="a file inside content/, e.g. 'library.bib'", role="")
     format: BibliographyFormat | None = spec(
         default=None, role="",
         doc="csl-json, csl-yaml, hayagriva or bibtex (default: from the file extension)")
     at: Location = located()
 
-    @classmethod
-    def from_text(cls, text: str) -> BibliographyFile:
-        return cls(file=text)
+    text_field: ClassVar[str] = "file"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -516,9 +488,7 @@ class Name:
     literal: str | None = spec(default=None, doc="an organisation or a name not to be split")
     at: Location = located()
 
-    @classmethod
-    def from_text(cls, text: str) -> Name:
-        return cls(literal=text)
+    text_field: ClassVar[str] = "literal"
 
     def display(self) -> str:
         if self.literal:
@@ -614,7 +584,7 @@ def walk_records(value: object) -> Iterator[object]:
                 yield from walk_records(getattr(value, f.name))
 
 
-def walk_files(value: object) -> Iterator[tuple[ProjectFile, Location]]:
+def walk_files(value: object) -> Iterator[tuple[ProjectPath, Location]]:
     """Every project file a record tree names (CSV data, images), with where it was named.
 
     The build's list of inputs: a brief is stale when any of these files changes.
@@ -622,5 +592,5 @@ def walk_files(value: object) -> Iterator[tuple[ProjectFile, Location]]:
     for record in walk_records(value):
         for f in dataclasses.fields(record):
             item = getattr(record, f.name)
-            if isinstance(item, ProjectFile):
+            if isinstance(item, ProjectPath):
                 yield item, getattr(record, "at", NOWHERE)

@@ -15,32 +15,44 @@ import dataclasses
 import datetime as dt
 import hashlib
 import string
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from . import __version__
-from .assets import Assets, load_assets
+from .assets import Assets, asset_key, load_assets
+from .batch import Shard, peak_memory, run_all
 from .cite import Bibliography, CitationStyleError, build_bibliography
 from .csl import style_path
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
 from .evidence import SourceUse, source_usage, source_usage_of
 from .fonts import FontChain, FontIndex, discover, embeddable_chain, font_dirs, resolve_chain
 from .i18n import Labels, labels_for
+from .incremental import (
+    BuildState,
+    BuiltBrief,
+    FileDigests,
+    brief_inputs,
+    brief_key,
+    environment_key,
+    selection_key,
+)
 from .model import Document, walk_files, walk_source_citations
 from .project import (
     BRIEFS_DIR,
     CONTENT_DIR,
     DEFAULT_OUTPUT_DIR,
     FONTS_DIR,
-    SOURCES_FILE,
+    SCHEMAS_DIR,
     STYLES_DIR,
     Project,
 )
 from .read import ContentReader
 from .theme import Theme, load_theme
 from .validate import unused_sources, validate_document, validate_sources
-from .write import ManifestEntry, update_manifest, write_atomic
+from .write import ManifestEntry, read_manifest, update_manifest, update_timings, write_atomic
 
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: PDF dates have four-digit years
 # Characters the renderer writes itself (numbers, bullets, quotes, leaders, spaces).
@@ -62,6 +74,9 @@ class BuildOptions:
     theme: str | None = None
     strict: bool = False
     source_date_epoch: int | None = None
+    jobs: int = 1  # worker processes for rendering
+    shard: Shard | None = None  # build only this slice of the briefs
+    force: bool = False  # rebuild briefs that are up to date
     pdfa: bool = False  # PDF/A-2 for every brief (a brief may ask for it itself)
 
 
@@ -73,6 +88,18 @@ class BriefResult:
     size: int
     sha256: str
     sources_cited: tuple[str, ...]
+    seconds: float = 0.0
+    peak_memory: int = 0  # bytes: the rendering process's peak resident size so far
+
+
+class Progress(Protocol):
+    """Hears about a build as it goes (the CLI draws a progress bar or prints lines)."""
+
+    def planned(self, count: int) -> None:
+        """``count`` briefs are about to be rendered."""
+
+    def finished(self, result: BriefResult) -> None:
+        """One brief was rendered and written."""
 
 
 @dataclass
@@ -80,6 +107,9 @@ class RunReport:
     problems: list[Problem] = field(default_factory=list)
     results: list[BriefResult] = field(default_factory=list)
     strict: bool = False
+    up_to_date: list[Path] = field(default_factory=list)  # outputs skipped as current
+    not_built: list[str] = field(default_factory=list)  # briefs blocked by problems
+    seconds: float = 0.0
 
     @property
     def failed(self) -> bool:
@@ -184,23 +214,31 @@ class _Prepared:
     doc: Document
     theme: Theme | None
     chains: dict[str, FontChain] | None
-    inputs: frozenset[str]
-    assets: Assets
+    inputs: tuple[str, ...]
+    assets: Assets  # this brief's images and data tables
 
 
 def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
-             pdfa: bool = False) -> tuple[list[_Prepared], set[str]]:
+             whole_project: bool = True, pdfa: bool = False,
+             ) -> tuple[list[_Prepared], set[str]]:
     """Read and validate every selected brief; returns the documents and failed names."""
     assert run.reader is not None
     prepared: list[_Prepared] = []
     failed: set[str] = set()
     sources = run.reader.sources()
     validate_sources(sources, run.problems)
+    errors_before = len(run.problems.errors)
+    docs = []
     for path in paths:
         doc = run.reader.brief(path)
         if doc is None:
             failed.add(path.stem)
-            continue
+        else:
+            docs.append(doc)
+    # A brief, section or block that failed to convert takes its citations with it, so
+    # "never cited" would be a knock-on warning: only warn when everything was read whole.
+    read_whole = len(run.problems.errors) == errors_before
+    for doc in docs:
         theme_name = theme_override or doc.brief.theme
         theme, chains = run.theme(theme_name, doc.brief.at)
         files = list(walk_files(doc.sections))
@@ -209,19 +247,27 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
         load_assets(run.project, files, run.problems, run.assets)
         validate_document(doc, chains, run.problems, run.project, run.assets,
                           archival=pdfa or doc.brief.pdf.pdfa)
-        inputs = {doc.path, SOURCES_FILE, *(s.path for s in doc.sections),
-                  *doc.bibliography_files}
-        inputs.update(p for key, p in run.assets.paths.items()
-                      if key in {(f.folder, str(f)) for f, _ in files})
+        keys = {asset_key(f) for f, _ in files}
+        inputs = {*doc.bibliography_files,
+                  *(p for key, p in run.assets.paths.items() if key in keys)}
         style_file = style_path(doc.brief.citations.style, run.project) \
             if doc.brief.citations.style.endswith(".csl") else None
         if isinstance(style_file, Path):
             inputs.add(run.project.relative(style_file))
-        if theme is not None:
-            inputs.add(theme.path)
-        prepared.append(_Prepared(doc, theme, chains, frozenset(inputs), run.assets))
-    unused_sources(sources, [p.doc for p in prepared], run.problems)
+        prepared.append(_Prepared(doc, theme, chains, brief_inputs(doc, theme, inputs),
+                                  _assets_of(run.assets, keys)))
+    # "Never cited" is about the whole project (a shard or one brief cannot tell), and a
+    # brief, section or block that failed to convert takes its citations with it.
+    if whole_project and read_whole:
+        unused_sources(sources, [p.doc for p in prepared], run.problems)
     return prepared, failed
+
+
+def _assets_of(assets: Assets, keys: set[tuple[str, str]]) -> Assets:
+    """The part of the run's assets one brief uses (what a worker process is sent)."""
+    return Assets(tables={k: v for k, v in assets.tables.items() if k in keys},
+                  images={k: v for k, v in assets.images.items() if k in keys},
+                  paths={k: v for k, v in assets.paths.items() if k in keys})
 
 
 def _blocked(item: _Prepared, problems: Problems, strict: bool) -> bool:
@@ -243,63 +289,185 @@ def check(project: Project, names: Sequence[str], options: BuildOptions | None =
     options = options or BuildOptions()
     run = _Run(project)
     paths = select_briefs(project, names)
-    _prepare(run, paths, options.theme, options.pdfa)
+    _prepare(run, paths, options.theme, whole_project=not names, pdfa=options.pdfa)
     return RunReport(run.problems.sorted(), [], options.strict)
 
 
 def build(project: Project, names: Sequence[str], options: BuildOptions | None = None,
-          ) -> RunReport:
-    """Validate, then render and write every brief whose own inputs have no errors."""
-    from .finish import finish_pdf  # pikepdf and ReportLab are only imported for a build
-    from .render import render_pdf
-
+          progress: Progress | None = None) -> RunReport:
+    """Validate, then render and write every brief whose own inputs have no errors and
+    whose PDF is not already up to date (see :mod:`briefsmith.incremental`)."""
     options = options or BuildOptions()
+    started = time.perf_counter()
     output_dir = _output_dir(project, options.output_dir)
-    run = _Run(project)
     paths = select_briefs(project, names)
-    prepared, _failed = _prepare(run, paths, options.theme, options.pdfa)
-    results: list[BriefResult] = []
-    entries: list[ManifestEntry] = []
+    if options.shard is not None:
+        paths = [p for p in paths if options.shard.contains(p.stem)]
+    state = BuildState.load(output_dir, listed=read_manifest(output_dir))
+    digests = FileDigests(project, state.files)
+    environment = environment_key(project, digests, theme=options.theme,
+                                  epoch=options.source_date_epoch, pdfa=options.pdfa)
+    whole_project = not names and options.shard is None
+    selection = selection_key([f"whole={whole_project}", str(options.shard),
+                               *(p.stem for p in paths)])
+    if not options.force:
+        replayed = _replay(state, paths, environment, digests, selection)
+        if replayed is not None:
+            if progress is not None:
+                progress.planned(0)
+            state.save(digests)
+            return RunReport(replayed, [], options.strict,
+                             up_to_date=[output_dir / f"{p.stem}.pdf" for p in paths],
+                             seconds=time.perf_counter() - started)
+
+    run = _Run(project)
+    prepared, failed = _prepare(run, paths, options.theme, whole_project, options.pdfa)
+    report = RunReport(strict=options.strict, not_built=sorted(failed))
+    keys: dict[str, str | None] = dict.fromkeys(failed)
+    tasks: list[_RenderTask] = []
     for item in prepared:
+        name = item.doc.name
+        keys[name] = key = brief_key(environment, item.inputs, digests)
         if _blocked(item, run.problems, options.strict):
+            report.not_built.append(name)
             continue
         assert item.theme is not None and item.chains is not None
-        doc = item.doc
-        labels = labels_for(doc.brief.language)
-        try:
-            bibliography = build_bibliography(doc, labels, project)
-        except CitationStyleError as exc:
-            run.problems.error(doc.brief.citations.at, f"citations.style: {exc}")
+        target = output_dir / f"{name}.pdf"
+        if not options.force and state.up_to_date(name, key):
+            report.up_to_date.append(target)
             continue
-        used = _characters(doc, labels, item.theme, item.assets, bibliography)
-        chains = {role: embeddable_chain(chain, used) for role, chain in item.chains.items()}
         epoch = options.source_date_epoch
         if epoch is None:
-            epoch = calendar.timegm(doc.brief.date.timetuple())
-        tagged = doc.brief.pdf.tagged if doc.brief.pdf.tagged is not None else item.theme.tagged
-        pdfa = options.pdfa or doc.brief.pdf.pdfa
-        pdf = render_pdf(doc, bibliography, item.theme, chains, item.assets, epoch=epoch,
+            epoch = calendar.timegm(item.doc.brief.date.timetuple())
+        tasks.append(_RenderTask(project, item.doc, item.theme, item.chains, item.assets, epoch,
+                                 target, options.pdfa or item.doc.brief.pdf.pdfa))
+
+    def finished(outcome: BriefResult | _NotRendered) -> None:
+        if progress is not None and isinstance(outcome, BriefResult):
+            progress.finished(outcome)
+
+    if progress is not None:
+        progress.planned(len(tasks))
+    outcomes = run_all(_render_brief, tasks, jobs=options.jobs, on_done=finished,
+                       before_fork=lambda: _preload_fonts(tasks))
+    report.results = [o for o in outcomes if isinstance(o, BriefResult)]
+    for outcome in outcomes:
+        if isinstance(outcome, _NotRendered):
+            run.problems.error(outcome.where, outcome.message)
+            report.not_built.append(outcome.name)
+    problems = run.problems.sorted()
+    inputs = {item.doc.name: item.inputs for item in prepared}
+    for result in report.results:
+        state.record_brief(result.name, BuiltBrief(
+            keys[result.name] or "", inputs[result.name], result.output.name, result.sha256))
+    current = {p.stem for p in project.brief_files()}
+    warnings = {name: tuple(str(p) for p in problems if p.severity is Severity.WARNING
+                            and p.location is not None and p.location.path in files)
+                for name, files in inputs.items() if name not in report.not_built}
+    if report.results or output_dir.is_dir():  # a build that made nothing makes no folder
+        update_manifest(output_dir, [_manifest_entry(project, r, warnings[r.name])
+                                     for r in report.results],
+                        warnings=warnings, keep=current)
+        update_timings(output_dir, {r.name: r.seconds for r in report.results}, keep=current)
+        state.keep_briefs(current)
+        state.record_run(selection, keys, problems)
+        state.save(digests)
+    report.problems = problems
+    report.not_built.sort()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _replay(state: BuildState, paths: Sequence[Path], environment: str, digests: FileDigests,
+            selection: str) -> list[Problem] | None:
+    """The problems of the last identical run if every selected PDF is up to date, decided
+    from file stamps alone (no YAML is parsed); ``None`` means "build"."""
+    keys: dict[str, str | None] = {}
+    for path in paths:
+        key = state.recorded_key(path.stem, environment, digests)
+        if key is None or not state.up_to_date(path.stem, key):
+            return None
+        keys[path.stem] = key
+    return state.replay(selection, keys)
+
+
+@dataclass(frozen=True)
+class _RenderTask:
+    """One brief to render: everything a worker process needs, and nothing it must read
+    (except the citation style and font files, which it reads as a serial build would)."""
+
+    project: Project
+    doc: Document
+    theme: Theme
+    chains: dict[str, FontChain]
+    assets: Assets
+    epoch: int
+    target: Path
+    pdfa: bool = False  # make a PDF/A-2 file, or fail saying why not
+
+
+@dataclass(frozen=True)
+class _NotRendered:
+    """A problem only found while rendering (a citation style that fails to load, a
+    block too large for any page)."""
+
+    name: str
+    where: Location
+    message: str
+
+
+def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
+    """Cite, render and write one brief (runs in a worker process when ``jobs > 1``)."""
+    from .finish import finish_pdf  # pikepdf and ReportLab are imported only to draw
+    from .render import RenderError, render_pdf
+
+    started = time.perf_counter()
+    doc = task.doc
+    labels = labels_for(doc.brief.language)
+    try:
+        bibliography = build_bibliography(doc, labels, task.project)
+    except CitationStyleError as exc:
+        return _NotRendered(doc.name, doc.brief.citations.at, f"citations.style: {exc}")
+    used = _characters(doc, labels, task.theme, task.assets, bibliography)
+    chains = {role: embeddable_chain(chain, used) for role, chain in task.chains.items()}
+    settings = doc.brief.pdf
+    tagged = settings.tagged if settings.tagged is not None else task.theme.tagged
+    try:
+        pdf = render_pdf(doc, bibliography, task.theme, chains, task.assets, epoch=task.epoch,
                          creator=f"briefsmith {__version__}", tagged=tagged)
-        finished = finish_pdf(pdf.data, pdf.structure, pdfa=pdfa)
-        if finished.pdfa_violations:
-            where = doc.brief.pdf.at if doc.brief.pdf.pdfa else doc.brief.at
-            for violation in finished.pdfa_violations:
-                run.problems.error(where, f"cannot make a PDF/A-2 file: {violation}")
-            continue
-        target = output_dir / f"{doc.name}.pdf"
-        write_atomic(target, finished.data)
-        digest = hashlib.sha256(finished.data).hexdigest()
-        cited = tuple(source.id for source in bibliography.references)
-        results.append(BriefResult(doc.name, target, pdf.pages, len(finished.data), digest,
-                                   cited))
-        warnings = sum(1 for p in run.problems
-                       if p.severity is Severity.WARNING and p.location
-                       and p.location.path in item.inputs)
-        entries.append(ManifestEntry(doc.name, project.relative(target), pdf.pages,
-                                     len(finished.data), digest, cited, warnings))
-    if entries:
-        update_manifest(output_dir, entries)
-    return RunReport(run.problems.sorted(), results, options.strict)
+    except RenderError as exc:  # the previous PDF, if any, stays as it was
+        return _NotRendered(doc.name, exc.location or doc.brief.at, str(exc))
+    finished = finish_pdf(pdf.data, pdf.structure, pdfa=task.pdfa)
+    if finished.pdfa_violations:  # no file rather than a false claim
+        return _NotRendered(doc.name, settings.at if settings.pdfa else doc.brief.at,
+                            "cannot make a PDF/A-2 file: "
+                            + _listed(finished.pdfa_violations))
+    write_atomic(task.target, finished.data)
+    digest = hashlib.sha256(finished.data).hexdigest()
+    cited = tuple(source.id for source in bibliography.references)
+    return BriefResult(doc.name, task.target, pdf.pages, len(finished.data), digest, cited,
+                       round(time.perf_counter() - started, 3), peak_memory())
+
+
+def _listed(reasons: Sequence[str], most: int = 3) -> str:
+    """The distinct reasons, the first ``most`` of them in full."""
+    distinct = list(dict.fromkeys(reasons))
+    more = len(distinct) - most
+    return "; ".join(distinct[:most]) + (f"; and {more} more" if more > 0 else "")
+
+
+def _preload_fonts(tasks: Sequence[_RenderTask]) -> None:
+    """Load the fonts once in the parent, so forked workers inherit them."""
+    from .render import preload_fonts
+
+    for chains in {id(t.chains): t.chains for t in tasks}.values():
+        preload_fonts(chains)
+
+
+def _manifest_entry(project: Project, result: BriefResult, warnings: tuple[str, ...],
+                    ) -> ManifestEntry:
+    return ManifestEntry(result.name, project.relative(result.output), result.pages,
+                         result.size, result.sha256, result.sources_cited, warnings)
 
 
 def _characters(doc: Document, labels: Labels, theme: Theme, assets: Assets,
@@ -324,8 +492,21 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(getattr(value, f.name))
 
 
-def _output_dir(project: Project, requested: Path | None) -> Path:
-    output = (requested if requested is not None else project.root / DEFAULT_OUTPUT_DIR)
+def write_schemas(project: Project, output_dir: Path | None = None) -> list[Path]:
+    """Write the JSON Schemas for editors (see :mod:`briefsmith.schema`); returns the files."""
+    from .schema import all_schemas, dumps
+
+    folder = _output_dir(project, output_dir, default=SCHEMAS_DIR)
+    written = []
+    for name, schema in all_schemas().items():
+        write_atomic(folder / name, dumps(schema).encode("utf-8"))
+        written.append(folder / name)
+    return written
+
+
+def _output_dir(project: Project, requested: Path | None,
+                default: str = DEFAULT_OUTPUT_DIR) -> Path:
+    output = (requested if requested is not None else project.root / default)
     output = output if output.is_absolute() else Path.cwd() / output
     output = output.resolve()
     for folder in (BRIEFS_DIR, CONTENT_DIR, STYLES_DIR, FONTS_DIR):

@@ -2,7 +2,9 @@
 
 Files are loaded with positions (:mod:`briefsmith.load`) and converted into records
 (:mod:`briefsmith.convert`).  Each section file is read once per run even when several
-briefs include it.  Problems are collected, never raised.
+briefs include it.  Problems are collected, never raised.  Files the tool finds by itself
+(briefs, the sources file) are fenced like the ones YAML names: a symlink that leads out of
+the project is an error, never a read.
 """
 
 from __future__ import annotations
@@ -12,11 +14,19 @@ from pathlib import Path
 
 from .bibfiles import FORMAT_BY_SUFFIX, read_bibliography
 from .convert import INVALID, Converter
-from .diagnostics import Location, Problems, did_you_mean
+from .diagnostics import Location, Problems
 from .inline import is_source_id
 from .load import Mapping, load_yaml
-from .model import BibliographyFile, Brief, Document, Section, Source, is_cross_reference
-from .project import CONTENT_DIR, SOURCES_FILE, PathOutsideProjectError, Project
+from .model import (
+    BibliographyFile,
+    Brief,
+    ContentFile,
+    Document,
+    Section,
+    Source,
+    is_cross_reference,
+)
+from .project import SOURCES_FILE, Project
 
 
 @dataclass
@@ -36,7 +46,9 @@ class ContentReader:
 
     def _read_sources(self) -> tuple[Source, ...]:
         path = self.project.root / SOURCES_FILE
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
+            return ()
+        if not self._fenced(path, SOURCES_FILE):
             return ()
         node = load_yaml(path, SOURCES_FILE, self.problems)
         if node is None:
@@ -45,7 +57,7 @@ class ContentReader:
             self.problems.error(
                 node.location, "the sources file maps source ids to entries: 'my-id: {title: ...}'")
             return ()
-        converter = Converter(self.problems)
+        converter = Converter(self.problems, self.project)
         sources = []
         for key, value in node:
             source_id = key.value
@@ -63,17 +75,19 @@ class ContentReader:
                     "starting and ending with a letter or digit",
                 )
                 continue
-            source = converter.record(Source, value, context=source_id)
+            source = converter.record(Source, value, context=source_id, partial=True)
             if source is not INVALID:
                 sources.append(replace(source, id=source_id, at=key.location))
         return tuple(sources)
 
     def brief(self, path: Path) -> Document | None:
         display = self.project.relative(path)
+        if not self._fenced(path, display):
+            return None
         node = load_yaml(path, display, self.problems)
         if node is None:
             return None
-        brief = Converter(self.problems).record(Brief, node)
+        brief = Converter(self.problems, self.project).record(Brief, node, partial=True)
         if brief is INVALID:
             return None
         sections = []
@@ -102,15 +116,8 @@ class ContentReader:
 
     def bibliography(self, ref: BibliographyFile) -> tuple[str, tuple[Source, ...]] | None:
         """The entries of one bibliography file the brief names (read once per run)."""
-        try:
-            path = self.project.inside(CONTENT_DIR, ref.file)
-        except PathOutsideProjectError as exc:
-            self.problems.error(ref.at, f"citations.bibliography: {exc}")
-            return None
+        path = ref.file.file  # resolved inside the project by the converter
         display = self.project.relative(path)
-        if not path.is_file():
-            self.problems.error(ref.at, f"bibliography file '{CONTENT_DIR}/{ref.file}' not found")
-            return None
         fmt = ref.format or FORMAT_BY_SUFFIX.get(path.suffix.lower())
         if fmt is None:
             self.problems.error(
@@ -136,31 +143,29 @@ class ContentReader:
             merged.append(source)
         return tuple(merged)
 
-    def section(self, name: str, where: Location) -> Section | None:
-        try:
-            path = self.project.inside(CONTENT_DIR, name)
-        except PathOutsideProjectError as exc:
-            self.problems.error(where, f"section: {exc}")
-            return None
+    def section(self, name: ContentFile, where: Location) -> Section | None:
+        """The section a brief names (already resolved inside ``content/`` by the converter)."""
+        path = name.file
         display = self.project.relative(path)
         if display == SOURCES_FILE:
             self.problems.error(where, f"'{name}' is the sources file, not a section")
-            return None
-        if not path.is_file():
-            known = [p.relative_to(self.project.root / CONTENT_DIR).as_posix()
-                     for p in sorted((self.project.root / CONTENT_DIR).rglob("*.y*ml"))]
-            kind = "is a folder, not a section file" if path.is_dir() else "not found"
-            self.problems.error(
-                where, f"section file '{CONTENT_DIR}/{name}' {kind}{did_you_mean(name, known)}"
-            )
             return None
         if path in self._sections:
             return self._sections[path]
         node = load_yaml(path, display, self.problems)
         section = None
         if node is not None:
-            record = Converter(self.problems).record(Section, node)
+            record = Converter(self.problems, self.project).record(Section, node,
+                                                                    partial=True)
             if record is not INVALID:
                 section = replace(record, path=display)
         self._sections[path] = section
         return section
+
+    def _fenced(self, path: Path, display: str) -> bool:
+        """False (with an error) for a file that is a symlink leading out of the project."""
+        if self.project.contains(path):
+            return True
+        self.problems.error(Location(display), "is a symlink to a file outside the project; "
+                                               "copy the file into the project instead")
+        return False

@@ -84,9 +84,12 @@ class Template(str):
         return re.sub(r"\{([^{}]*)\}", lambda m: values.get(m.group(1), ""), self)
 
 
-register_scalar(Length, Length.parse)
-register_scalar(Colour, Colour.parse)
-register_scalar(Template, Template.parse)
+register_scalar(Length, Length.parse, schema={"anyOf": [
+    {"type": "number", "minimum": 0}, {"type": "string", "pattern": _LENGTH_RE.pattern}]})
+register_scalar(Colour, Colour.parse, schema={"type": "string", "pattern": _COLOUR_RE.pattern})
+register_scalar(Template, Template.parse, schema={
+    "type": ["string", "number", "boolean"],
+    "pattern": "^([^{}]|\\{(" + "|".join(TEMPLATE_FIELDS) + ")\\})*$"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -184,6 +187,7 @@ class Theme:
     extends: str | None = spec(default=None, doc="the theme this one builds on")
     name: str = spec(default="", yaml=False)
     path: str = spec(default="", yaml=False)
+    files: tuple[str, ...] = spec(default=(), yaml=False)  # the whole extends chain
     at: Location = located()
 
 
@@ -227,10 +231,11 @@ def load_theme(project: Project, name: str, problems: Problems,
     merged: Node = chain[-1][1]
     for _display, node in reversed(chain[:-1]):
         merged = merge_nodes(merged, node)
-    theme = Converter(problems).record(Theme, merged)
+    theme = Converter(problems, project).record(Theme, merged)
     if theme is INVALID:
         return None
-    return replace(theme, name=name, path=chain[0][0])
+    return replace(theme, name=name, path=chain[0][0],
+                   files=tuple(display for display, _node in chain))
 
 
 def available_themes(project: Project) -> list[str]:

@@ -3,8 +3,9 @@
 Types, required fields and unknown keys were checked while converting; what is left are
 cross-references and facts about the output: every citation names a known source, links
 and URLs use safe schemes, dates agree with the brief's date, and every character has a
-glyph in the fonts that will set it (no empty boxes, ever).  Every check runs; every
-problem is reported with its place.
+glyph in the fonts that will set it (no empty boxes, ever) and belongs to a script
+ReportLab can lay out (:mod:`briefsmith.scripts`: no backwards Hebrew, ever).  Every check
+runs; every problem is reported with its place.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import dataclasses
 import io
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .assets import Assets, chart_data
@@ -42,6 +44,7 @@ from .model import (
     walk_source_citations,
 )
 from .project import Project
+from .scripts import cannot_set, unsupported
 from .xref import PREFIX_OF_KIND, labelled, number_targets
 
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -233,12 +236,12 @@ def unused_sources(sources: Iterable[Source], docs: Iterable[Document],
 
 
 def _check_section_list(doc: Document, problems: Problems) -> None:
-    seen: dict[str, Location] = {}
+    seen: dict[Path, Location] = {}
     for ref in doc.brief.sections:
-        if ref.path in seen:
+        if ref.path.file in seen:
             problems.error(ref.at, f"section '{ref.path}' is included twice "
-                                   f"(first at line {seen[ref.path].line})")
-        seen.setdefault(ref.path, ref.at)
+                                   f"(first at line {seen[ref.path.file].line})")
+        seen.setdefault(ref.path.file, ref.at)
 
 
 def _links(value: object) -> Iterator[tuple[Link, Location]]:
@@ -282,15 +285,23 @@ def _check_glyphs(doc: Document, cited: set[str], chains: dict[str, FontChain],
     sources = [s for s in doc.sources if s.id in cited]
     for text, role, where in _texts((doc.brief, doc.sections, tuple(sources))):
         chain = coverage.get(role) or coverage["body"]
+        for char, run, reason in unsupported(text):
+            shown = f" in '{_shorten(run, 30)}'" if run != char else ""
+            problems.error(_place(where, char), f"character {describe_char(char)}{shown} {reason}")
         for char in uncovered(text, chain):
-            place = where.locate(char) if isinstance(where, RichText) else where
-            if (char, place) in reported:
-                continue
+            place = _place(where, char)
+            if (char, place) in reported or cannot_set(char):
+                continue  # already reported, or refused for a better reason above
             reported.add((char, place))
             families = ", ".join(chains[role].families) if role in chains else "body fonts"
             problems.error(place, f"character {describe_char(char)} has no glyph in any "
                                   f"{role} font ({families}); add a font that covers it to "
                                   f"fonts.{role} in the theme")
+
+
+def _place(where: Location | RichText, char: str) -> Location:
+    """Where ``char`` was written: exactly, when the rich text can say; else the record."""
+    return where.locate(char) if isinstance(where, RichText) else where
 
 
 def _texts(value: object) -> Iterator[tuple[str, str, Location | RichText]]:
@@ -299,7 +310,9 @@ def _texts(value: object) -> Iterator[tuple[str, str, Location | RichText]]:
     for record in walk_records(value):
         if isinstance(record, RichText | Text | Strong | Emphasis | Link | Citation | CiteItem):
             continue  # inline pieces: their text is read through the rich text that holds them
-        where = getattr(record, "at", None) or Location("")
+        where = getattr(record, "at", None)
+        if where is None:
+            continue
         roles = {f.name: f.metadata.get("role", "body") for f in dataclasses.fields(record)}
         for info in fields_of(type(record)):
             val = getattr(record, info.name)

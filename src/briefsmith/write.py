@@ -1,9 +1,18 @@
-"""Write stage: atomic file output and the build manifest.
+"""Write stage: atomic file output, the build manifest and the build timings.
 
 A PDF is written to a temporary file beside its target, flushed to disk, then renamed over
 the target in one step (``os.replace``), so a failed or killed build leaves the previous
 PDF untouched and no half-written file.  (ReportLab's own ``build(path)`` opens the target
 first and left 0-byte files behind when saving failed.)
+
+Nothing can delete a temporary file when the process is killed with SIGKILL, so temporary
+files are hidden (``.mini.pdf.<pid>.<random>.tmp``) and the next write of the same target
+removes those whose process is gone; a build running in parallel keeps its own.
+
+``manifest.json`` describes every PDF in the output folder (path, pages, bytes, SHA-256,
+sources cited, warnings) and is deterministic: keys sorted, no timestamps, rewritten only
+when its content changes, so CI can diff or hash it.  The one measurement that differs
+from run to run, build seconds per brief, goes to ``timings.json`` beside it.
 """
 
 from __future__ import annotations
@@ -12,11 +21,13 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 MANIFEST_NAME = "manifest.json"
+TIMINGS_NAME = "timings.json"
+MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -27,18 +38,23 @@ class ManifestEntry:
     bytes: int
     sha256: str
     sources_cited: tuple[str, ...]
-    warnings: int
+    warnings: tuple[str, ...]
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write ``data`` to ``target`` in one step; ``sync=False`` skips the flush to disk for
+    files that are only caches (losing one costs a rebuild, never a wrong result)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    remove_stale_temporaries(target)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.",
+                                    suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         tmp.chmod(0o644)
         tmp.replace(target)
     except BaseException:
@@ -47,25 +63,91 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def update_manifest(output_dir: Path, entries: Iterable[ManifestEntry]) -> Path:
-    """Merge ``entries`` into ``out/manifest.json`` (other briefs' entries are kept).
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Delete temporary files of ``target`` left by killed processes; returns them."""
+    removed = []
+    for tmp in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = tmp.name[len(target.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+                removed.append(tmp)
+    return removed
 
-    Keys are sorted and there are no timestamps, so the file only changes when an output
-    does, and CI can diff it.
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to someone else
+        return True
+    return True
+
+
+def read_manifest(output_dir: Path) -> dict[str, str]:
+    """The briefs the manifest lists, with their PDF's SHA-256 (empty if unreadable)."""
+    return {name: entry.get("sha256", "")
+            for name, entry in _read_briefs(output_dir / MANIFEST_NAME).items()
+            if isinstance(entry, dict)}
+
+
+def update_manifest(output_dir: Path, entries: Iterable[ManifestEntry], *,
+                    warnings: Mapping[str, tuple[str, ...]] | None = None,
+                    keep: Container[str] | None = None) -> Path:
+    """Merge ``entries`` into ``manifest.json``; other briefs' entries are kept.
+
+    ``warnings`` replaces the warnings of briefs that were checked but not rebuilt (their
+    PDF is unchanged, but a warning about a shared file may have come or gone), and briefs
+    not in ``keep`` (deleted from the project) are dropped.
     """
     path = output_dir / MANIFEST_NAME
-    briefs: dict[str, dict] = {}
-    try:
-        existing = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(existing, dict) and isinstance(existing.get("briefs"), dict):
-            briefs = existing["briefs"]
-    except (OSError, ValueError):
-        pass
+    briefs = _read_briefs(path)
+    for name, listed in (warnings or {}).items():
+        if isinstance(briefs.get(name), dict):
+            briefs[name]["warnings"] = list(listed)
     for entry in entries:
         record = asdict(entry)
         record["sources_cited"] = list(entry.sources_cited)
+        record["warnings"] = list(entry.warnings)
         briefs[entry.brief] = {k: v for k, v in record.items() if k != "brief"}
-    text = json.dumps({"version": 1, "briefs": dict(sorted(briefs.items()))},
-                      indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    write_atomic(path, text.encode("utf-8"))
+    if keep is not None:
+        briefs = {name: entry for name, entry in briefs.items() if name in keep}
+    _write_json_if_changed(path, {"version": MANIFEST_VERSION, "briefs": briefs})
     return path
+
+
+def update_timings(output_dir: Path, seconds: Mapping[str, float], *,
+                   keep: Container[str] | None = None) -> Path:
+    """Record how long each brief took to build (the last time it was built)."""
+    path = output_dir / TIMINGS_NAME
+    briefs = _read_briefs(path)
+    for name, value in seconds.items():
+        briefs[name] = {"build_seconds": value}
+    if keep is not None:
+        briefs = {name: entry for name, entry in briefs.items() if name in keep}
+    _write_json_if_changed(path, {"version": 1, "briefs": briefs})
+    return path
+
+
+def _read_briefs(path: Path) -> dict[str, dict]:
+    try:
+        existing = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if isinstance(existing, dict) and isinstance(existing.get("briefs"), dict):
+        return existing["briefs"]
+    return {}
+
+
+def _write_json_if_changed(path: Path, data: dict) -> None:
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    encoded = text.encode("utf-8")
+    try:
+        if path.read_bytes() == encoded:
+            return
+    except OSError:
+        pass
+    write_atomic(path, encoded)

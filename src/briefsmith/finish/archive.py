@@ -18,8 +18,10 @@ import io
 
 import pikepdf
 
+# Content-derived /ID (reproducible bytes); objects stay as ReportLab wrote them (no object
+# streams), so the document information stays readable to simple tools.
 SAVE_OPTIONS = {"deterministic_id": True, "compress_streams": True,
-                "object_stream_mode": pikepdf.ObjectStreamMode.generate}
+                "object_stream_mode": pikepdf.ObjectStreamMode.preserve}
 
 
 def make_archival(pdf: pikepdf.Pdf) -> None:
@@ -65,5 +67,5 @@ def write_metadata(pdf: pikepdf.Pdf) -> None:
     """XMP metadata mirroring the document information (a title for PDF/UA readers)."""
     # /Trapped has no XMP equivalent in PDF/A: leave it out rather than be warned.
     info = {k: v for k, v in pdf.docinfo.items() if k != "/Trapped"}
-    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
         meta.load_from_docinfo(info)

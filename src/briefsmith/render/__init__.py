@@ -20,12 +20,21 @@ from ..xref import Targets, number_targets
 from .context import RenderContext
 from .fonts import register_chain
 from .markup import MarkupWriter
-from .page import Metadata, RenderedPdf, RunningValues, frame_size, lay_out
+from .page import Metadata, RenderedPdf, RenderError, RunningValues, frame_size, lay_out
 from .story import build_story
 from .styles import build_styles
 from .tagging import assign_structure
 
-__all__ = ["RenderedPdf", "render_pdf"]
+__all__ = ["RenderError", "RenderedPdf", "preload_fonts", "render_pdf"]
+
+
+def preload_fonts(chains: dict[str, FontChain]) -> None:
+    """Register a theme's primary fonts now (before worker processes fork and inherit
+    them); fallback families are registered where a brief's text needs them."""
+    for chain in chains.values():
+        # CFF faces are converted per brief (for the characters it uses): not preloadable.
+        if all(face.outlines == "truetype" for face in chain.faces[0].values()):
+            register_chain(chain).font()
 
 
 def render_pdf(doc: Document, bibliography: Bibliography, theme: Theme,

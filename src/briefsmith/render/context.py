@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, Paragraph, TableStyle
 
 from ..assets import Assets
 from ..cite import Bibliography
+from ..diagnostics import Location
 from ..fonts import split_runs
 from ..i18n import Labels
 from ..model import Citation
@@ -98,6 +99,16 @@ class RenderContext:
         body = self.styles.body
         return TableStyle([("FONT", (0, 0), (-1, -1), body.fontName, body.fontSize),
                            *commands])
+
+
+def located_at(flowables: list[Flowable], where: Location | None) -> list[Flowable]:
+    """Tag flowables with the place their content was written, so a layout failure (a
+    table row taller than a page) is reported there instead of as a ReportLab traceback."""
+    for flowable in flowables:
+        if getattr(flowable, "source_at", None) is None:
+            # Through __dict__: ReportLab's Drawing refuses attributes it does not know.
+            vars(flowable)["source_at"] = where
+    return flowables
 
 
 class Anchor(Flowable):

@@ -9,36 +9,78 @@ four styles to its single face rather than falling back to another font).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from ..fonts import STYLES, FontChain, FontFace
+from .fontcache import load_ttfont
 
 _REGISTERED_FACES: set[str] = set()
 
 
-@dataclass(frozen=True)
 class RegisteredChain:
-    """A role's chain as ReportLab font names: ``styles[i][style]`` for fallback font i."""
+    """A role's chain as ReportLab font names.
 
-    styles: tuple[dict[str, str], ...]
-    coverage: tuple[frozenset[int], ...]
+    A family is registered the first time one of its names is asked for, so a build pays
+    only for the fonts its text uses: a fallback family (DejaVu behind Noto, a CJK font)
+    or a role no block uses (mono) is never parsed.  Parsing a large CJK font costs more
+    than laying out a whole brief.
+    """
+
+    def __init__(self, styles: Sequence[dict[str, str] | dict[str, FontFace]],
+                 coverage: tuple[frozenset[int], ...]) -> None:
+        """``styles[i]`` maps each style of family ``i`` to a registered font name, or to
+        the :class:`FontFace` to register under that name when it is first needed."""
+        self._families = tuple(styles)
+        self._styles: dict[int, dict[str, str]] = {}
+        self.coverage = coverage
+
+    def family(self, index: int = 0) -> dict[str, str]:
+        """Fallback family ``index``'s registered face name for each style."""
+        if index not in self._styles:
+            faces = self._families[index]
+            if all(isinstance(face, str) for face in faces.values()):
+                self._styles[index] = faces  # type: ignore[assignment]  # registered already
+            else:
+                self._styles[index] = _register_family(faces)  # type: ignore[arg-type]
+        return self._styles[index]
+
+    def name(self, index: int) -> str:
+        """The regular face of fallback family ``index`` (what ``<font name=...>`` uses)."""
+        return self.family(index)["regular"]
+
+    @property
+    def styles(self) -> Sequence[dict[str, str]]:
+        """``styles[i][style]``: family ``i``'s face names, registered when looked up."""
+        return _Families(self)
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The regular face of each fallback family (what ``<font name=...>`` uses)."""
-        return tuple(s["regular"] for s in self.styles)
+        return tuple(self.name(index) for index in range(len(self._families)))
 
     def font(self, style: str = "regular") -> str:
         """The primary family's face for ``style`` ("regular", "bold", ...)."""
-        return self.styles[0][style]
+        return self.family(0)[style]
+
+
+class _Families(Sequence[dict[str, str]]):
+    def __init__(self, chain: RegisteredChain) -> None:
+        self._chain = chain
+
+    def __len__(self) -> int:
+        return len(self._chain._families)
+
+    def __getitem__(self, index: int) -> dict[str, str]:  # type: ignore[override]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self._chain.family(index % len(self))
 
 
 def register_chain(chain: FontChain) -> RegisteredChain:
-    return RegisteredChain(tuple(_register_family(f) for f in chain.faces), chain.coverage())
+    """The chain, ready to use; each family is registered when first used."""
+    return RegisteredChain(chain.faces, chain.coverage())
 
 
 def _register_family(faces: dict[str, FontFace]) -> dict[str, str]:
@@ -50,6 +92,6 @@ def _register_family(faces: dict[str, FontFace]) -> dict[str, str]:
 
 def _register_face(face: FontFace) -> str:
     if face.key not in _REGISTERED_FACES:
-        pdfmetrics.registerFont(TTFont(face.key, face.path, subfontIndex=face.index))
+        pdfmetrics.registerFont(load_ttfont(face))
         _REGISTERED_FACES.add(face.key)
     return face.key

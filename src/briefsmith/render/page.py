@@ -1,37 +1,48 @@
 """Pages: paper, frames, running header and footer, bookmarks, and the layout passes.
 
-"Page X of Y" needs Y before the last page is laid out, and the table of contents needs
-the page of every heading.  The well-known ``NumberedCanvas`` recipe defers page output and
-sends every bookmark and link to page 1, so instead we lay the story out again when a pass
-learns facts it printed wrongly (:class:`LayoutFacts`: the page count, the page of each
-link target): pass one measures, pass two prints what pass one measured.  The facts only
-change text whose size does not depend on them (page numbers sit in fixed-width slots), so
-the second pass has the same page breaks and the loop ends there; a few more passes are
-allowed for the rare case where it does not.
+"Page X of Y" needs Y before the last page is laid out.  The well-known ``NumberedCanvas``
+recipe defers page output and sends every bookmark and link to page 1; laying the story
+out twice (once to count) doubles the cost of every build.  Instead, a header or footer
+piece that prints the count (``{pages}``, ``{page_of_pages}``) is placed on its page as a
+PDF form XObject (a named drawing) that is only *referenced* there; the forms are drawn
+once the last page is done and the count is known, just before the file is written.  A
+decoration never changes the page breaks, so nothing else depends on the count.
+
+The table of contents needs the page of every heading, which is text in the story itself,
+so a theme with a contents page lays the story out again while a pass learns anchor pages
+it printed wrongly: pass one measures, pass two prints what pass one measured.  Page
+numbers sit in fixed-width slots, so the second pass has the same page breaks and the loop
+ends there; a few more passes are allowed for the rare case where it does not.  Only the
+final pass is written out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from reportlab.lib.pagesizes import A4, A5, LEGAL, LETTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    LayoutError,
     NextPageTemplate,
     PageTemplate,
     Paragraph,
 )
 
+from ..diagnostics import Location
 from ..structure import StructureTree
-from ..theme import RunningText, Theme
+from ..theme import RunningText, Template, Theme
 from .keep import KeepWithNext
 from .markup import MarkupWriter
 from .styles import Styles
@@ -39,6 +50,16 @@ from .tagging import TaggingCanvas, artifact
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER, "Legal": LEGAL, "A5": A5}
 MAX_PASSES = 4
+COUNTS = ("{pages}", "{page_of_pages}")  # placeholders that need the final page count
+
+
+class RenderError(Exception):
+    """Content that cannot be laid out (a box or table row taller than a page), with the
+    place it was written; the pipeline reports it like any other problem."""
+
+    def __init__(self, location: Location | None, message: str) -> None:
+        super().__init__(message)
+        self.location = location
 
 
 @dataclass(frozen=True)
@@ -63,14 +84,6 @@ class RunningValues:
 
 
 @dataclass(frozen=True)
-class LayoutFacts:
-    """What one pass learnt that the next prints: the page count, the page of each anchor."""
-
-    pages: int | None = None
-    anchor_pages: Mapping[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class RenderedPdf:
     data: bytes
     pages: int
@@ -87,13 +100,14 @@ def frame_size(theme: Theme) -> tuple[float, float]:
 
 class BriefDocTemplate(BaseDocTemplate):
     def __init__(self, target: io.BytesIO, *, theme: Theme, styles: Styles,
-                 writer: MarkupWriter, values: RunningValues, known_pages: int | None,
-                 metadata: Metadata) -> None:
+                 writer: MarkupWriter, values: RunningValues, metadata: Metadata) -> None:
         self.theme = theme
         self.styles = styles
         self.writer = writer
         self.values = values
-        self.known_pages = known_pages
+        # Pieces that print the page count: (form name, template, style, values, y).
+        self.deferred: list[tuple[str, Template, ParagraphStyle, dict[str, str], float]] = []
+        self._doSave = 0  # ReportLab's switch: finish() saves, after drawing the forms
         # The running head names the section in force at the top of the page: the one
         # continuing from the previous page, or the one whose heading opens this page.
         self.section_at_top = ""
@@ -121,6 +135,17 @@ class BriefDocTemplate(BaseDocTemplate):
         self.addPageTemplates([first, PageTemplate("later", [frame], onPageEnd=self._page_end)])
 
     # -- hooks -------------------------------------------------------------------------
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        first = flowables[0] if flowables else None
+        try:
+            super().handle_flowable(flowables)
+        except LayoutError:
+            raise RenderError(
+                _source_of(first),
+                "this content is taller than a page and cannot be split across pages "
+                "(a box, table row or cell that long); shorten it or split it up",
+            ) from None
 
     def handle_pageBegin(self) -> None:  # noqa: N802 - ReportLab's name
         super().handle_pageBegin()
@@ -179,9 +204,6 @@ class BriefDocTemplate(BaseDocTemplate):
             "title": self.values.title, "subtitle": self.values.subtitle,
             "date": self.values.date, "organisation": self.values.organisation,
             "section": section, "page": str(page),
-            "pages": str(self.known_pages) if self.known_pages else "",
-            "page_of_pages": self.values.page_of_pages.format(
-                page=page, pages=self.known_pages or ""),
         }
         height = self.pagesize[1]
         margins = self.theme.page.margins
@@ -193,12 +215,18 @@ class BriefDocTemplate(BaseDocTemplate):
         for template, style in pieces:
             if template is None:
                 continue
+            if any(count in template for count in COUNTS):
+                name = f"running-{'head' if top else 'foot'}-{style.name}-{page}"
+                canv.saveState()
+                canv.doForm(name)
+                canv.restoreState()
+                self.deferred.append((name, template, style, values, y))
+                drew = True
+                continue
             content = template.fill(**values)
             if not content:
                 continue
-            para = Paragraph(self.writer.text(content), style)
-            para.wrap(self.width, 100)
-            para.drawOn(canv, self.leftMargin, y)
+            self._draw_piece(canv, content, style, y)
             drew = True
         if drew:
             canv.saveState()
@@ -208,35 +236,46 @@ class BriefDocTemplate(BaseDocTemplate):
             canv.line(self.leftMargin, line_y, self.leftMargin + self.width, line_y)
             canv.restoreState()
 
+    def _draw_piece(self, canv: Canvas, content: str, style: ParagraphStyle, y: float) -> None:
+        para = Paragraph(self.writer.text(content), style)
+        para.wrap(self.width, 100)
+        para.drawOn(canv, self.leftMargin, y)
+
+    def finish(self) -> None:
+        """Draw the pieces that print the page count, now that it is known; save."""
+        count = str(self.page)
+        for name, template, style, values, y in self.deferred:
+            of = self.values.page_of_pages.format(page=values["page"], pages=count)
+            self.canv.beginForm(name)
+            self._draw_piece(self.canv, template.fill(**values, pages=count, page_of_pages=of),
+                             style, y)
+            self.canv.endForm()
+        self.canv.save()
+
 
 def lay_out(story_factory: Callable[[Mapping[str, int]], list[Flowable]], *, theme: Theme,
             styles: Styles, writer: MarkupWriter, values: RunningValues, metadata: Metadata,
             epoch: int, describe_link: Callable[[str, bool], str] | None = None,
             ) -> RenderedPdf:
-    """Build until the facts printed on the pages are the facts measured (normally two
-    passes; one when nothing printed depends on the layout).
+    """Lay the story out once; with a table of contents, again until the anchor pages it
+    prints are the ones measured (normally two passes).  Only the last pass is saved.
 
     With ``describe_link`` (which words a link annotation's target) the PDF is tagged: the
     story's flowables must have their structure assigned
     (:func:`~briefsmith.render.tagging.assign_structure`), and the result carries it."""
-    needs_count = any(
-        "{pages}" in (t or "") or "{page_of_pages}" in (t or "")
-        for running in (theme.header, theme.footer)
-        for t in (running.left, running.center, running.right)
-    )
-    facts = LayoutFacts()
+    anchor_pages: Mapping[str, int] = {}
     for passes in range(1, MAX_PASSES + 1):
         target = io.BytesIO()
         doc = BriefDocTemplate(target, theme=theme, styles=styles, writer=writer, values=values,
-                               known_pages=facts.pages, metadata=metadata)
-        story = [NextPageTemplate("later"), *story_factory(facts.anchor_pages)]
+                               metadata=metadata)
+        story = [NextPageTemplate("later"), *story_factory(anchor_pages)]
         doc.build(story, canvasmaker=_canvas_maker(epoch, describe_link))
-        measured = LayoutFacts(doc.page if needs_count else None,
-                               doc.anchor_pages if theme.toc else {})
-        if measured == facts or (passes == 1 and not needs_count and not theme.toc):
+        measured = doc.anchor_pages if theme.toc else {}
+        if measured == anchor_pages:
+            doc.finish()
             structure = doc.canv.structure.tree() if describe_link else None
             return RenderedPdf(target.getvalue(), doc.page, passes, structure)
-        facts = measured
+        anchor_pages = measured
     raise RuntimeError("the layout did not settle")  # pragma: no cover
 
 
@@ -246,15 +285,44 @@ def _canvas_maker(epoch: int, describe_link: Callable[[str, bool], str] | None,
     which records the structure of what is drawn, when tagging)."""
 
     def make(*args: object, **kwargs: object) -> Canvas:
-        if describe_link is None:
-            canv = Canvas(*args, **kwargs)
-        else:
-            canv = TaggingCanvas(*args, **kwargs)
-            canv.structure.describe = describe_link
+        with _source_date_epoch(epoch):
+            if describe_link is None:
+                canv = Canvas(*args, **kwargs)
+            else:
+                canv = TaggingCanvas(*args, **kwargs)
+                canv.structure.describe = describe_link
         canv._doc._timeStamp = _timestamp(epoch)
         return canv
 
     return make
+
+
+@contextlib.contextmanager
+def _source_date_epoch(epoch: int) -> Iterator[None]:
+    """ReportLab's ``TimeStamp`` reads ``SOURCE_DATE_EPOCH`` with a bare ``int()`` while the
+    canvas is made: ``1.5`` or ``abc`` in the environment would crash any caller of the
+    pipeline, and a huge value would write a 17-digit year.  For that moment the variable
+    holds the epoch this build already validated; the caller's value is put back after."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def _source_of(flowable: Flowable | None) -> Location | None:
+    """The place the content of ``flowable`` (or of a group holding it) was written."""
+    where = getattr(flowable, "source_at", None)
+    if where is None:
+        for inner in getattr(flowable, "_content", None) or []:
+            where = getattr(inner, "source_at", None)
+            if where is not None:
+                break
+    return where
 
 
 def _timestamp(epoch: int) -> SimpleNamespace:

@@ -21,7 +21,7 @@ from reportlab.platypus import (
 
 from ..model import Brief, Document, Heading, Section
 from .blocks import image_flowable, render_block
-from .context import Anchor, RenderContext, heading_paragraph, tag
+from .context import Anchor, RenderContext, heading_paragraph, located_at, tag
 from .references import evidence_appendix, reference_list
 from .tagging import Node, artifact
 
@@ -80,15 +80,20 @@ class TocEntry(Flowable):
 
 def build_story(doc: Document, ctx: RenderContext,
                 anchor_pages: Mapping[str, int]) -> list[Flowable]:
-    """``anchor_pages`` are the pages the previous layout pass put each anchor on."""
-    story = cover(doc.brief, ctx) if ctx.theme.cover else title_block(doc.brief, ctx)
+    """``anchor_pages`` are the pages the previous layout pass put each anchor on.
+
+    Every flowable is tagged with the place its content was written (``located_at``), so
+    a layout failure is reported there.
+    """
+    opening = cover(doc.brief, ctx) if ctx.theme.cover else title_block(doc.brief, ctx)
+    story = located_at(opening, doc.brief.at)
     if ctx.theme.toc:
-        story += contents(doc, ctx, anchor_pages)
+        story += located_at(contents(doc, ctx, anchor_pages), doc.brief.at)
     if doc.brief.key_messages:
-        story += key_messages(doc.brief, ctx)
+        story += located_at(key_messages(doc.brief, ctx), doc.brief.key_messages[0].at)
     lists = {refs.section: refs for refs in ctx.bibliography.lists}
     for number, section in enumerate(doc.sections, 1):
-        story += section_flowables(section, ctx)
+        story += located_at(section_flowables(section, ctx), section.at)
         if number in lists:
             story += reference_list(lists[number], ctx, level=1)
     if doc.brief.citations.evidence:

@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 
 from ..theme import Theme
 from .fonts import RegisteredChain
+from .hyphenation import preload as preload_hyphenation
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ def build_styles(theme: Theme, fonts: dict[str, RegisteredChain], language: str)
     head_regular = fonts["headings"].font()
     figure_font = fonts["figures"].font("bold")
     hyphenate = hyphenation_language(language)
+    if hyphenate:
+        preload_hyphenation(hyphenate)
     cjk = language.lower().startswith(("zh", "ja", "ko"))
 
     def colour(value: str) -> colors.Color:

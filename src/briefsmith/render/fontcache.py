@@ -1,0 +1,119 @@
+"""ReportLab TrueType faces whose metrics come from a disk cache when the file is unchanged.
+
+``reportlab.pdfbase.ttfonts.TTFont`` reads a font's character map, advance widths and
+glyph locations in pure Python every time it is created: for a CJK face (30,000 glyphs)
+that is ~0.2 s, more than laying out a whole brief.  Those tables are a function of the
+file, so after the first parse they are kept on disk (``marshal``: plain data, no code),
+keyed by the file's path, size, modification time, face index and the ReportLab version,
+and a later process restores them instead of parsing.  The file's bytes are still read,
+because subsetting copies glyphs out of them when the PDF is written.
+
+Only the metrics step is replaced: ReportLab's own ``TTFont`` constructor runs as usual
+around a face class that restores or records them.  Anything unexpected (an unreadable or
+foreign cache file) falls back to ReportLab's parse, so the cache can cost time, never
+correctness; a test compares restored faces with freshly parsed ones attribute by
+attribute.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import reportlab
+from reportlab.pdfbase import ttfonts
+from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFace
+
+from ..fonts import FontFace, cache_dir
+
+CACHE_VERSION = 2
+_NAME_BYTES = "\0TTFNameBytes"
+_NOT_KEPT = ("_pdfScale", "_pos")  # a function (rebuilt from unitsPerEm) and a read cursor
+_MISSING = object()
+
+
+def load_ttfont(face: FontFace) -> TTFont:
+    """A ReportLab font for ``face``, registered under ``face.key`` by the caller."""
+    cache_file = _cache_file(face.path, face.index)
+    if cache_file is None:
+        return TTFont(face.key, face.path, subfontIndex=face.index)
+    with _face_class(cache_file):
+        return TTFont(face.key, face.path, subfontIndex=face.index)
+
+
+class _CachedFace(TTFontFace):
+    cache_file: Path
+
+    def extractInfo(self, charInfo: int = 1) -> None:  # noqa: N802, N803 - ReportLab's names
+        if charInfo and self._restore():
+            return
+        before = dict(vars(self))
+        super().extractInfo(charInfo)
+        if charInfo:  # record what the parse set or changed
+            self._record({k: v for k, v in vars(self).items()
+                          if before.get(k, _MISSING) is not v and k not in _NOT_KEPT})
+
+    def _restore(self) -> bool:
+        try:
+            data = marshal.loads(self.cache_file.read_bytes())
+            if not isinstance(data, dict) or "unitsPerEm" not in data:
+                return False
+        except (OSError, ValueError, EOFError, TypeError):
+            return False
+        for key, value in data.items():
+            setattr(self, key, _decode(value))
+        units = self.unitsPerEm
+        self._pdfScale = (lambda x: x) if units == 1000 else (lambda x: x * (1000 / units))
+        return True
+
+    def _record(self, data: dict[str, Any]) -> None:
+        try:
+            encoded = marshal.dumps({key: _encode(value) for key, value in data.items()})
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.cache_file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(encoded)
+            tmp.replace(self.cache_file)
+        except (OSError, ValueError):
+            pass  # no cache, no harm
+
+
+@contextlib.contextmanager
+def _face_class(cache_file: Path) -> Iterator[None]:
+    """Let ``TTFont.__init__`` build a :class:`_CachedFace` (it names ``TTFontFace``)."""
+    face_class = type("CachedFace", (_CachedFace,), {"cache_file": cache_file})
+    original = ttfonts.TTFontFace
+    ttfonts.TTFontFace = face_class  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        ttfonts.TTFontFace = original  # type: ignore[misc]
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, TTFNameBytes):
+        return (_NAME_BYTES, bytes(value), value.ustr)
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, tuple) and len(value) == 3 and value[0] == _NAME_BYTES:
+        restored = TTFNameBytes(value[1])
+        restored.ustr = value[2]
+        return restored
+    return value
+
+
+def _cache_file(path: str, index: int) -> Path | None:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    key = "\0".join((reportlab.Version, path, str(index), str(stat.st_size),
+                     str(stat.st_mtime_ns)))
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return cache_dir() / f"reportlab-metrics-v{CACHE_VERSION}" / f"{digest}.marshal"

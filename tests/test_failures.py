@@ -1,0 +1,144 @@
+"""Failures never lose a good PDF: killed builds, content too tall to lay out, a hostile
+environment, and internal errors without a traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefsmith.pipeline import BuildOptions, build
+from briefsmith.project import Project
+from conftest import Cli
+
+# A child process that builds the project, but parks (signalling through a file) at a chosen
+# point so the test can SIGKILL it exactly there: during rendering, or after the temporary
+# PDF is fully written and before it is renamed over the old one.
+CHILD = """
+import sys, time
+from pathlib import Path
+import briefsmith.pipeline as pipeline
+import briefsmith.write as write
+from briefsmith.cli import main
+
+signal_file, where = Path(sys.argv[1]), sys.argv[2]
+
+def park():
+    signal_file.write_text("parked")
+    time.sleep(60)
+
+if where == "render":
+    import briefsmith.render as render
+    real_render = render.render_pdf
+    def slow_render(*args, **kwargs):
+        real_render(*args, **kwargs)  # half the work is done ...
+        park()
+    render.render_pdf = slow_render
+else:
+    real_replace = Path.replace
+    def slow_replace(self, target):
+        if str(target).endswith(".pdf"):
+            park()
+        return real_replace(self, target)
+    Path.replace = slow_replace
+
+main(sys.argv[3:])
+"""
+
+
+def _kill_build_at(where: str, project: Path, tmp_path: Path) -> None:
+    signal_file = tmp_path / f"parked-{where}"
+    log = tmp_path / f"child-{where}.log"
+    with log.open("wb") as stderr:
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(signal_file), where, "-C", str(project), "build"],
+            stdout=subprocess.DEVNULL, stderr=stderr,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while not signal_file.exists():
+            assert child.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the child never reached the kill point"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait()
+    assert child.returncode == -signal.SIGKILL
+
+
+@pytest.mark.parametrize("where", ["render", "rename"])
+def test_a_killed_build_leaves_the_previous_pdf(where: str, minimal_project: Path,
+                                                tmp_path: Path, cli: Cli) -> None:
+    assert cli("-C", minimal_project, "build").exit_code == 0
+    out = minimal_project / "out"
+    good = (out / "mini.pdf").read_bytes()
+    section = minimal_project / "content" / "intro.yaml"
+    section.write_text(section.read_text().replace("Introduction", "Changed"))
+
+    _kill_build_at(where, minimal_project, tmp_path)
+
+    assert (out / "mini.pdf").read_bytes() == good
+    visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert visible == ["manifest.json", "mini.pdf", "timings.json"]
+    leftovers = list(out.glob(".mini.pdf.*.tmp"))
+    if where == "render":
+        assert leftovers == []
+    else:  # SIGKILL cannot be cleaned up after: the file is hidden, and the next build ...
+        assert len(leftovers) == 1 and leftovers[0].read_bytes().startswith(b"%PDF-")
+    assert cli("-C", minimal_project, "build").exit_code == 0
+    assert list(out.glob(".*.tmp")) == []  # ... removes it
+    assert (out / "mini.pdf").read_bytes() != good
+
+
+def test_content_taller_than_a_page_is_a_located_error(minimal_project: Path,
+                                                         cli: Cli) -> None:
+    assert cli("-C", minimal_project, "build").exit_code == 0
+    good = (minimal_project / "out" / "mini.pdf").read_bytes()
+    brief = minimal_project / "briefs" / "mini.yaml"
+    many = "".join(f"  - Message {i} is a sentence long enough to wrap onto a second line "
+                   "of the key messages box [@smith-2020].\n" for i in range(80))
+    brief.write_text(brief.read_text().replace(
+        "key_messages:\n  - One message [@smith-2020].\n", "key_messages:\n" + many))
+
+    result = cli("-C", minimal_project, "build")
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "briefs/mini.yaml:8:5: error: this content is taller than a page and cannot be split "
+        "across pages (a box, table row or cell that long); shorten it or split it up",
+        "1 error"]
+    assert (minimal_project / "out" / "mini.pdf").read_bytes() == good
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999"])
+def test_the_pipeline_ignores_a_bad_source_date_epoch_in_its_environment(
+        value: str, minimal_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ReportLab reads SOURCE_DATE_EPOCH itself with int(); a library caller of the pipeline
+    must not crash or get a 17-digit year because of what the environment holds."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    report = build(Project.at(minimal_project), [], BuildOptions(source_date_epoch=1700000000))
+    assert not report.failed, [str(p) for p in report.problems]
+    data = (minimal_project / "out" / "mini.pdf").read_bytes()
+    assert b"/CreationDate (D:20231114221320+00'00')" in data
+    assert os.environ["SOURCE_DATE_EPOCH"] == value
+
+
+def test_an_internal_error_is_one_line_not_a_traceback(minimal_project: Path, cli: Cli,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefsmith.pipeline
+
+    def broken(*_args: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(briefsmith.pipeline, "check", broken)
+    monkeypatch.delenv("BRIEFSMITH_DEBUG", raising=False)
+    result = cli("-C", minimal_project, "check")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0] == \
+        "briefsmith: internal error: ZeroDivisionError: division by zero"
+    assert "Traceback" not in result.output

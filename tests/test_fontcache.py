@@ -1,0 +1,77 @@
+"""The font caches change how fast a build is, never what it produces."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefsmith.fonts import coverage, discover, font_dirs
+from briefsmith.render.fontcache import _cache_file, load_ttfont
+
+
+def _face(family: str):  # type: ignore[no-untyped-def]
+    faces = discover(font_dirs(None)).family(family)
+    if faces is None:
+        pytest.skip(f"{family} is not installed")
+    return faces["regular"]
+
+
+@pytest.mark.parametrize("family", ["Noto Serif", "WenQuanYi Zen Hei"])
+def test_restored_metrics_equal_a_fresh_parse(family: str, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    face = _face(family)
+    cache_file = _cache_file(face.path, face.index)
+    assert cache_file is not None and not cache_file.exists()
+
+    parsed = load_ttfont(face).face
+    assert cache_file.exists()
+    restored = load_ttfont(face).face
+
+    fresh, cached = vars(parsed), vars(restored)
+    assert sorted(fresh) == sorted(cached)
+    for key, value in fresh.items():
+        if key == "_pdfScale":
+            assert cached[key](1234) == value(1234)
+        elif key != "_pos":
+            assert cached[key] == value, key
+    assert type(cached["name"]) is type(fresh["name"]) and cached["name"].ustr == fresh[
+        "name"].ustr
+
+
+def test_a_corrupt_metrics_cache_is_ignored(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    face = _face("Noto Serif")
+    cache_file = _cache_file(face.path, face.index)
+    assert cache_file is not None
+    cache_file.parent.mkdir(parents=True)
+    cache_file.write_bytes(b"not marshal data")
+    assert load_ttfont(face).face.charWidths[ord("A")] > 0
+
+
+def test_coverage_from_the_disk_cache_equals_the_font(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    face = _face("WenQuanYi Zen Hei")
+    first = coverage.__wrapped__(face.path, face.index)
+    assert list((tmp_path / "briefsmith").glob("coverage-v*/*.json"))
+    again = coverage.__wrapped__(face.path, face.index)
+    assert again == first and ord("魔") in again and len(again) > 20000
+
+
+def test_builds_with_cold_and_warm_caches_give_the_same_bytes(minimal_project: Path,
+                                                              tmp_path: Path) -> None:
+    outputs = []
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for attempt in ("cold", "warm"):
+        out = tmp_path / attempt
+        subprocess.run([sys.executable, "-m", "briefsmith", "-C", str(minimal_project),
+                        "build", "-o", str(out)], check=True, env=env, capture_output=True)
+        outputs.append((out / "mini.pdf").read_bytes())
+    assert list((tmp_path / "cache" / "briefsmith").glob("reportlab-metrics-v*/*"))
+    assert outputs[0] == outputs[1]
