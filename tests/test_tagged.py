@@ -13,7 +13,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import FIXTURES, SHOWCASE_BRIEFS, SHOWCASE_THEMES, Cli, copy_project
+from conftest import FIXTURES, REPO, SHOWCASE_BRIEFS, SHOWCASE_THEMES, Cli, copy_project
 from pdfinspect import Pdf
 from structinspect import Elem, TaggedPdf, struct_text
 
@@ -284,3 +284,23 @@ def test_a_cmyk_logo_is_refused_for_pdfa_by_the_validator(minimal_project: Path,
     assert not (minimal_project / "out" / "mini.pdf").exists()
     fixture = copy_project(FIXTURES / "minimal", minimal_project.parent / "fresh")
     assert cli("-C", fixture, "build", "--pdfa").exit_code == 0
+
+
+def test_tagging_changes_nothing_on_the_page(sample_pdf: Path, tmp_path: Path,
+                                             cli: Cli) -> None:
+    """Marked content and the blank spaces at line ends draw nothing: pixel for pixel."""
+    project = copy_project(REPO, tmp_path / "sample")
+    (project / "styles" / "untagged.yaml").write_text("extends: default\ntagged: false\n",
+                                                      encoding="utf-8")
+    result = cli("-C", project, "build", "--theme", "untagged")
+    assert result.exit_code == 0, result.output
+    untagged = project / "out" / sample_pdf.name
+    assert b"/StructTreeRoot" not in untagged.read_bytes()
+    for name, pdf in (("tagged", sample_pdf), ("untagged", untagged)):
+        subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / name)],
+                       check=True)
+    tagged_pages = sorted(tmp_path.glob("tagged-*.png"))
+    assert len(tagged_pages) == Pdf(sample_pdf).pages
+    for page in tagged_pages:
+        twin = tmp_path / page.name.replace("tagged", "untagged")
+        assert page.read_bytes() == twin.read_bytes(), page.name

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-
-import pikepdf
+from typing import TYPE_CHECKING
 
 from ..structure import StructureTree
-from .archive import SAVE_OPTIONS, declare_level_a, make_archival, violations, write_metadata
-from .tags import write_structure
+
+if TYPE_CHECKING:
+    import pikepdf
 
 __all__ = ["FinishedPdf", "finish_pdf"]
 
@@ -33,6 +33,12 @@ def finish_pdf(data: bytes, structure: StructureTree | None, *, pdfa: bool) -> F
     ``pdfa``); a file the PDF/A validator does not approve comes back with the reasons."""
     if structure is None and not pdfa:
         return FinishedPdf(data)
+    # Imported here: an untagged, non-archival build does not pay for loading qpdf.
+    import pikepdf
+
+    from .archive import declare_level_a, make_archival, violations, write_metadata
+    from .tags import write_structure
+
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if structure is not None:
             write_structure(pdf, structure)
@@ -53,6 +59,8 @@ def finish_pdf(data: bytes, structure: StructureTree | None, *, pdfa: bool) -> F
 
 
 def _save(pdf: pikepdf.Pdf) -> bytes:
+    from .archive import SAVE_OPTIONS
+
     out = io.BytesIO()
     pdf.save(out, **SAVE_OPTIONS)
     return out.getvalue()
