@@ -5,7 +5,7 @@ ReportLab knows nothing of tagged PDF, so the renderer adds three things:
 1. :func:`assign_structure` walks the story before it is laid out and gives every flowable
    that draws content (paragraphs, pictures, table cells, list labels and bodies) a
    :class:`Node`: the structure element it draws into, whose parents are the containers
-   around it (``L``/``LI``, ``Table``/``TR``, a call-out's ``Note``).  The flowable's class
+   around it (``L``/``LI``, ``Table``/``TR``, a call-out's ``Aside``).  The flowable's class
    is swapped for a subclass whose ``drawOn`` tells the recorder where its content starts
    and ends, and whose ``split`` hands the node to both halves, so a paragraph broken over
    two pages stays one element with content on both.
@@ -155,25 +155,26 @@ def _facts(flowable: Any) -> dict[str, Any]:
 
 def _context(facts: dict[str, Any], parent: Node | None) -> Node | None:
     """The parent a flowable's element goes under: a node named by ``tag(parent=...)``
-    (placed under the current context the first time it is seen), else the context."""
+    (see :func:`_attach`), else the context."""
     explicit = facts.get("parent")
     if explicit is None:
         return parent
-    top = explicit
-    while top.parent is not None:
-        top = top.parent
-    if top is not parent and parent is not None and _ancestor_chain_free(top, parent):
-        top.parent = parent
+    _attach(explicit, parent)
     return explicit
 
 
-def _ancestor_chain_free(top: Node, parent: Node) -> bool:
-    node: Node | None = parent
-    while node is not None:
-        if node is top:
-            return False
-        node = node.parent
-    return True
+def _attach(node: Node, context: Node | None) -> None:
+    """Hang a node made by a renderer (a reference list, a table with its caption) and its
+    made-up ancestors under the context it is first met in, unless it is already there."""
+    top = node
+    while top.parent is not None:
+        top = top.parent
+    ancestor = context
+    while ancestor is not None:
+        if ancestor is top:
+            return
+        ancestor = ancestor.parent
+    top.parent = context
 
 
 def _assign(flowable: Any, parent: Node | None) -> None:
@@ -222,8 +223,8 @@ def _assign_table(table: Table, role: str | None, facts: dict[str, Any],
     node = facts.get("node")
     if node is None:
         node = Node(role or "Div", parent)
-    elif node.parent is None and parent is not None and node is not parent:
-        node.parent = parent
+    else:
+        _attach(node, parent)
     if node.role != "Table":
         for row in table._cellvalues:
             for cell in row:
