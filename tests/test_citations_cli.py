@@ -223,3 +223,21 @@ def test_a_style_the_processor_fails_on_is_an_error(citations_project: Path, cli
         "briefs/styles.yaml:6:3: error: citations.style: 'bare.csl' cannot be used by the "
         "CSL processor")
     assert not (citations_project / "out" / "styles.pdf").exists()
+
+
+def test_a_citation_gate_blocks_only_the_brief_that_sets_it(minimal_project: Path,
+                                                              cli: Cli) -> None:
+    """Two briefs share a section with an uncited list item; only the strict one fails."""
+    briefs = minimal_project / "briefs"
+    lenient = (briefs / "mini.yaml").read_text()
+    (briefs / "strict.yaml").write_text(lenient + "citations:\n  required: true\n")
+
+    result = cli("-C", minimal_project, "build")
+
+    assert result.exit_code == 1
+    assert _errors(result) == [
+        "content/intro.yaml:7:9: error: list item cites no source, and briefs/strict.yaml "
+        "requires citations (citations.required); cite one with [@source-id], or say why "
+        "not with 'uncited: <reason>'"]
+    assert (minimal_project / "out" / "mini.pdf").is_file()
+    assert not (minimal_project / "out" / "strict.pdf").exists()

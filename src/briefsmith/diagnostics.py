@@ -41,6 +41,9 @@ class Problem:
     location: Location | None
     severity: Severity
     message: str
+    # The brief a problem concerns when it is about one brief's use of a shared file (a
+    # gate that brief sets, the fonts of its theme); None when the file itself is wrong.
+    brief: str | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, int, str]:
         loc = self.location or Location("")
@@ -57,12 +60,17 @@ class Problems:
     """An append-only collector shared by the stages of one build."""
 
     items: list[Problem] = field(default_factory=list)
+    brief: str | None = None
 
     def error(self, location: Location | None, message: str) -> None:
-        self.items.append(Problem(location, Severity.ERROR, message))
+        self.items.append(Problem(location, Severity.ERROR, message, self.brief))
 
     def warning(self, location: Location | None, message: str) -> None:
-        self.items.append(Problem(location, Severity.WARNING, message))
+        self.items.append(Problem(location, Severity.WARNING, message, self.brief))
+
+    def about(self, brief: str) -> Problems:
+        """A view of this collector whose problems are marked as concerning ``brief``."""
+        return Problems(self.items, brief)
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.items.extend(problems)

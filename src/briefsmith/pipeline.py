@@ -245,7 +245,10 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
         if theme is not None and theme.logo is not None:
             files.append((theme.logo, theme.at))
         load_assets(run.project, files, run.problems, run.assets)
-        validate_document(doc, chains, run.problems, run.project, run.assets,
+        # Problems found here are about this brief's use of its files (its citation gate,
+        # its theme's fonts, what PDF/A forbids): a section it shares with other briefs
+        # does not block them.
+        validate_document(doc, chains, run.problems.about(doc.name), run.project, run.assets,
                           archival=pdfa or doc.brief.pdf.pdfa)
         keys = {asset_key(f) for f, _ in files}
         inputs = {*doc.bibliography_files,
@@ -276,6 +279,8 @@ def _blocked(item: _Prepared, problems: Problems, strict: bool) -> bool:
         return True
     for problem in problems:
         if problem.severity is Severity.WARNING and not strict:
+            continue
+        if problem.brief is not None and problem.brief != item.doc.name:
             continue
         if problem.location is None or problem.location.path in item.inputs \
                 or problem.location.path.startswith("<briefsmith>"):
