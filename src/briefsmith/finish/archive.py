@@ -46,8 +46,8 @@ def make_archival(pdf: pikepdf.Pdf) -> None:
 
 
 def declare_level_a(pdf: pikepdf.Pdf) -> None:
-    """Claim PDF/A-2a: level B (validated) plus the tagged structure (written here, and
-    tested by our own tests, since the validator checks level B only)."""
+    """Claim PDF/A-2a: level B (validated) plus the tagged structure (written by
+    :mod:`.tags` and checked by our own tests, since the validator checks level B only)."""
     with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
         meta["pdfaid:conformance"] = "A"
 
