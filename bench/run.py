@@ -9,6 +9,8 @@ Measures, on this machine and in this order:
    hand-written ReportLab script typesetting the same document in the same fonts, and
    (b) Typst compiling the same document (``bench/typst_doc.py``) through its PyPI package,
    also from a fresh process.  Also cold with empty caches (a new machine or CI runner).
+   The sample is also built untagged (a theme with ``tagged: false``) and as PDF/A
+   (``--pdfa``): what tagging and archiving cost, as ratios to the untagged build.
 2. ``briefsmith check`` of the sample alone, as a share of the build.
 3. Throughput for a generated project of N briefs (default 200) with ``--jobs 1`` and
    ``--jobs 2``, and the peak memory of a rendering process at N/4 and at N briefs (it
@@ -94,6 +96,12 @@ def run(work: Path, args: argparse.Namespace) -> None:
     empty_caches = _times([*briefsmith, "-C", str(sample), "build", "--force", "--jobs", "1"],
                           max(2, args.repeat // 3), fresh_cache=work / "caches")
     python = _times([sys.executable, "-c", "pass"], args.repeat)
+    (sample / "styles" / "bench-untagged.yaml").write_text("extends: default\ntagged: false\n",
+                                                           encoding="utf-8")
+    untagged = _times([*briefsmith, "-C", str(sample), "build", "--force", "--jobs", "1",
+                       "--theme", "bench-untagged", "-o", str(work / "untagged")], args.repeat)
+    archival = _times([*briefsmith, "-C", str(sample), "build", "--force", "--jobs", "1",
+                       "--pdfa", "-o", str(work / "pdfa")], args.repeat)
 
     print("1. Cold build of the sample brief (a fresh process each run; wall-clock seconds "
           "min / median, and least CPU seconds)")
@@ -103,6 +111,8 @@ def run(work: Path, args: argparse.Namespace) -> None:
         _row("Typst (PyPI package)", typst)
     _row("briefsmith build", build)
     _row("briefsmith build, empty caches", empty_caches)
+    _row("briefsmith build, untagged", untagged)
+    _row("briefsmith build --pdfa (tagged, PDF/A-2a)", archival)
     print(f"   briefsmith / floor  = {build[0] / floor[0]:.2f}x wall, "
           f"{build[2] / floor[2]:.2f}x cpu   (target at most 1.10x)")
     if typst is not None:
@@ -110,6 +120,10 @@ def run(work: Path, args: argparse.Namespace) -> None:
               f"{build[2] / typst[2]:.2f}x cpu   (moonshot at most 1.00x)")
         print(f"   floor / Typst       = {floor[0] / typst[0]:.2f}x wall, "
               f"{floor[2] / typst[2]:.2f}x cpu")
+    print(f"   tagged / untagged   = {build[0] / untagged[0]:.2f}x wall, "
+          f"{build[2] / untagged[2]:.2f}x cpu")
+    print(f"   PDF/A / untagged    = {archival[0] / untagged[0]:.2f}x wall, "
+          f"{archival[2] / untagged[2]:.2f}x cpu   (includes validating the file)")
     pages = {name: _pages(path) for name, path in (
         ("briefsmith", sample / "out" / f"{SAMPLE}.pdf"), ("floor", work / "floor.pdf"),
         ("Typst", work / "typst.pdf"))}

@@ -87,3 +87,21 @@ def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0, result.output
     check_pdf(project / "out" / f"{SAMPLE_BRIEF}.pdf")
     return project / "out" / f"{SAMPLE_BRIEF}.pdf"
+
+
+SHOWCASE_THEMES = ("default", "report", "compact", "showcase-report")
+SHOWCASE_BRIEFS = ("showcase", "showcase-zh", "showcase-es")
+
+
+@pytest.fixture(scope="session")
+def showcase(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Output folder per theme, each holding every showcase brief (built with --strict)."""
+    project = copy_project(FIXTURES / "showcase", tmp_path_factory.mktemp("showcase"))
+    outputs = {}
+    for theme in SHOWCASE_THEMES:
+        out = project / "out" / theme
+        result = CliRunner().invoke(main, ["-C", str(project), "build", "--strict", "--theme",
+                                           theme, "-o", str(out)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        outputs[theme] = out
+    return outputs

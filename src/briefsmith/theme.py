@@ -182,6 +182,8 @@ class Theme:
                                        "SVG) printed on the title page")
     logo_height: Length = spec(doc="the logo's height on the title page")
     chart_height: Length = spec(doc="the height of charts (at most half the text width)")
+    tagged: bool = spec(doc="tag the PDF's structure for screen readers (a brief's "
+                            "pdf.tagged wins)")
     extends: str | None = spec(default=None, doc="the theme this one builds on")
     name: str = spec(default="", yaml=False)
     path: str = spec(default="", yaml=False)

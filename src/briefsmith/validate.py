@@ -11,6 +11,7 @@ runs; every problem is reported with its place.
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -38,6 +39,7 @@ from .model import (
     Table,
     Text,
     is_cross_reference,
+    walk_files,
     walk_records,
     walk_source_citations,
 )
@@ -109,8 +111,12 @@ def _has_field(source: Source, key: str) -> bool:
 
 def validate_document(doc: Document, chains: dict[str, FontChain] | None,
                       problems: Problems, project: Project | None = None,
-                      assets: Assets | None = None) -> None:
+                      assets: Assets | None = None, *, archival: bool = False) -> None:
+    """Every problem of one brief; ``archival``: also what PDF/A forbids (checked again,
+    completely, on the finished file: this only names the cause where it was written)."""
     brief = doc.brief
+    if archival and assets is not None:
+        _check_archival(doc, assets, problems)
     if not is_supported(brief.language):
         problems.warning(brief.at, f"language '{brief.language}' has no built-in labels; "
                                    "using English (supported: en, es, zh)")
@@ -337,3 +343,20 @@ def _rich_strings(spans: tuple) -> Iterator[str]:
         if children:
             yield from _rich_strings(children)
 
+
+def _check_archival(doc: Document, assets: Assets, problems: Problems) -> None:
+    """PDF/A-2 with an sRGB output intent admits no CMYK colours: a CMYK JPEG would be
+    embedded as it is, so say which image to convert."""
+    from PIL import Image as PillowImage  # only needed for PDF/A builds
+
+    for file, where in walk_files(doc.sections):
+        image = assets.image(file)
+        if image is None or image.kind != "jpeg":
+            continue
+        try:
+            mode = PillowImage.open(io.BytesIO(image.data)).mode
+        except OSError:  # reported when the image was read
+            continue
+        if mode == "CMYK":
+            problems.error(where, f"{image.path} is a CMYK image, which a PDF/A file (sRGB "
+                                  "output intent) cannot contain; save it as RGB")

@@ -8,21 +8,22 @@ anything about the content.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ..assets import Assets
 from ..cite import Bibliography
 from ..fonts import FontChain
-from ..i18n import labels_for
+from ..i18n import Labels, labels_for
 from ..model import Document
 from ..theme import Theme
-from ..xref import number_targets
+from ..xref import Targets, number_targets
 from .context import RenderContext
 from .fonts import register_chain
 from .markup import MarkupWriter
 from .page import Metadata, RenderedPdf, RenderError, RunningValues, frame_size, lay_out
 from .story import build_story
 from .styles import build_styles
+from .tagging import assign_structure
 
 __all__ = ["RenderError", "RenderedPdf", "preload_fonts", "render_pdf"]
 
@@ -38,7 +39,9 @@ def preload_fonts(chains: dict[str, FontChain]) -> None:
 
 def render_pdf(doc: Document, bibliography: Bibliography, theme: Theme,
                chains: dict[str, FontChain], assets: Assets, *, epoch: int,
-               creator: str) -> RenderedPdf:
+               creator: str, tagged: bool = True) -> RenderedPdf:
+    """The brief as PDF bytes; ``tagged``: with a record of its logical structure (which
+    the finish stage writes into the file)."""
     brief = doc.brief
     fonts = {role: register_chain(chain) for role, chain in chains.items()}
     labels = labels_for(brief.language)
@@ -66,7 +69,10 @@ def render_pdf(doc: Document, bibliography: Bibliography, theme: Theme,
                             bibliography=bibliography, body=body, headings=headings,
                             figures=figures, frame_width=width, frame_height=height,
                             targets=targets, assets=assets)
-        return build_story(doc, ctx, anchor_pages)
+        flowables = build_story(doc, ctx, anchor_pages)
+        if tagged:
+            assign_structure(flowables)
+        return flowables
 
     values = RunningValues(
         title=brief.title,
@@ -83,5 +89,33 @@ def render_pdf(doc: Document, bibliography: Bibliography, theme: Theme,
         creator=creator,
         language=brief.language,
     )
+    describe = link_descriptions(targets, bibliography, labels) if tagged else None
     return lay_out(story, theme=theme, styles=styles, writer=headings, values=values,
-                   metadata=metadata, epoch=epoch)
+                   metadata=metadata, epoch=epoch, describe_link=describe)
+
+
+def link_descriptions(targets: Targets, bibliography: Bibliography, labels: Labels,
+                      ) -> Callable[[str, bool], str]:
+    """Words for each link annotation's ``/Contents`` (what a screen reader announces):
+    "Link to https://...", "Go to Figure 2", "Go to References: [3] Title"."""
+    names: dict[str, str] = {"references": labels.references,
+                             "key-messages": labels.key_messages,
+                             "evidence": labels.evidence}
+    for target in targets.ordered:
+        label = labels.caption(target.kind, target.number)
+        names[target.anchor] = f"{label}: {target.title}" if target.kind != "section" \
+            else f"{target.number} {target.title}".strip()
+    for refs in bibliography.lists:
+        for entry in refs.entries:
+            names[entry.anchor] = " ".join(
+                part for part in (labels.references + ":", entry.label, entry.source.title)
+                if part)
+            for anchor in entry.backlinks:
+                names[anchor] = labels.citation_in_text
+
+    def describe(target: str, external: bool) -> str:
+        if external:
+            return labels.link_to.format(target=target)
+        return labels.go_to.format(target=names.get(target, target))
+
+    return describe

@@ -37,9 +37,10 @@ from ..model import (
 from ..model import (
     Table as TableBlock,
 )
-from .charts import chart_drawing
+from .charts import chart_description, chart_drawing
 from .context import RenderContext, heading_paragraph, located_at, tag
 from .figures import caption_paragraph, data_table, figure_flowables, image_flowable
+from .tagging import Node
 
 __all__ = ["RENDERERS", "image_flowable", "render_block", "renders"]
 
@@ -147,7 +148,7 @@ def key_figures(block: KeyFigures, ctx: RenderContext) -> list[Flowable]:
             ]
     table = Table(data, colWidths=widths, style=ctx.table_style(commands), hAlign="LEFT",
                   spaceBefore=ctx.theme.spacing.block / 2, spaceAfter=ctx.theme.spacing.block)
-    return [tag(table, "Aside")]
+    return [tag(table, "Div")]
 
 
 @renders(Timeline)
@@ -187,8 +188,9 @@ def timeline(block: Timeline, ctx: RenderContext) -> list[Flowable]:
               spaceAfter=ctx.theme.spacing.block if start + TABLE_CHUNK >= len(rows) else 0)
         for start in range(0, len(rows), TABLE_CHUNK)
     ]
+    element = Node("Table")  # one table to a reader; the dates head their rows
     for piece in tables:
-        tag(piece, "Table")
+        tag(piece, "Table", node=element, header_columns=1)
     return [KeepTogether(tables)] if len(rows) <= 6 else tables
 
 
@@ -243,11 +245,15 @@ def table(block: TableBlock, ctx: RenderContext) -> list[Flowable]:
     target = ctx.targets.of(block)
     assert target is not None
     # The caption stays with the header and the first rows; the rest may run on.
-    story: list[Flowable] = [caption_paragraph(block.caption, target, ctx, keep_with_next=True),
-                             data_table(rows, ctx)]
+    # The caption is the first child of the Table element.
+    element = Node("Table")
+    story: list[Flowable] = [caption_paragraph(block.caption, target, ctx, keep_with_next=True,
+                                               parent=element),
+                             data_table(rows, ctx, node=element)]
     if block.note is not None:
-        story.append(Paragraph(f"{ctx.body.text(ctx.labels.note)}: {ctx.body.rich(block.note)}",
-                               ctx.styles.source_line.clone("note", spaceAfter=0)))
+        story.append(tag(Paragraph(
+            f"{ctx.body.text(ctx.labels.note)}: {ctx.body.rich(block.note)}",
+            ctx.styles.source_line.clone("note", spaceAfter=0)), "Note"))
     if block.source is not None:
         story.append(Paragraph(ctx.source_line(block.source), ctx.styles.source_line))
     else:
@@ -260,8 +266,7 @@ def chart(block: Chart, ctx: RenderContext) -> list[Flowable]:
     target = ctx.targets.of(block)
     assert target is not None
     drawing = chart_drawing(block, ctx)
-    tag(drawing, "Figure", alt=f"{ctx.labels.caption('figure', target.number)}: "
-                               f"{block.caption.plain()}")
+    tag(drawing, "Figure", alt=chart_description(block, ctx))
     return figure_flowables(drawing, block.caption, target, block.source, ctx)
 
 

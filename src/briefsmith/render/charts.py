@@ -40,6 +40,29 @@ def chart_drawing(block: Chart, ctx: RenderContext) -> Drawing:
     return drawing
 
 
+def chart_description(block: Chart, ctx: RenderContext) -> str:
+    """The chart's text alternative: the block's ``alt``, else its kind and every value
+    ("Bar chart. Jobs (millions): Entire ecosystem 70, Retail marketplaces 50.")."""
+    if block.alt:
+        return block.alt
+    data, _problems = chart_data(block, ctx.assets)
+    assert data is not None  # bad data was reported and blocked the build
+    number = ctx.labels.number
+    kind = ctx.labels.chart_kinds[("bar", "line", "pie").index(block.kind)]
+    if block.kind == "pie":
+        _name, values = data.series[0]
+        total = sum(values) or 1
+        return f"{kind}. " + ", ".join(
+            f"{c} {number(v)} ({number(100 * v / total, 0)}%)"
+            for c, v in zip(data.categories, values, strict=True)) + "."
+    parts = [f"{kind}."]
+    for name, values in data.series:
+        pairs = ", ".join(f"{c} {number(v)}" for c, v in zip(data.categories, values,
+                                                              strict=True))
+        parts.append(f"{name}: {pairs}.")
+    return " ".join(parts)
+
+
 def _font_size(ctx: RenderContext) -> float:
     return ctx.theme.type.table
 

@@ -22,8 +22,11 @@ from .styles import Styles
 
 
 def tag(flowable: Flowable, role: str, **facts: object) -> Flowable:
-    """Note a flowable's structural role ("H1", "P", "L", "Table", "Figure", "Caption",
-    "Quote", "Note", "TOC"), plus facts such as ``alt``, for a tagged-PDF writer later."""
+    """Note a flowable's structure role ("H1", "P", "L", "Table", "Figure", "Caption",
+    "BlockQuote", "Note", "TOCI"...) and facts for the tagged PDF: ``alt`` (pictures),
+    ``header_rows``/``header_columns`` (tables), ``parent`` (the
+    :class:`~briefsmith.render.tagging.Node` the element goes under) or ``node`` (the
+    element itself, shared with other flowables).  See :mod:`briefsmith.render.tagging`."""
     # Through __dict__: graphics Drawings refuse attributes they do not know.
     vars(flowable)["structure_role"] = role
     for name, value in facts.items():
@@ -148,7 +151,6 @@ class AnchoredParagraph(Paragraph):
         parts = super().split(available_width, available_height)
         for index, part in enumerate(parts):
             part.level = self.level
-            part.structure_role = getattr(self, "structure_role", "P")
             # Only the first part is the link target and the outline entry.
             part.anchor = self.anchor if index == 0 else None
             part.outline_title = self.outline_title if index == 0 else None

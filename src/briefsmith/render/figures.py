@@ -20,6 +20,7 @@ from ..assets import ImageData
 from ..model import Citation, RichText
 from ..xref import Target
 from .context import Anchor, AnchoredParagraph, RenderContext, tag
+from .tagging import Node
 
 # A cell counts as a number when it is digits with grouping, a decimal part, a sign, a
 # currency or percent sign, or one of the usual "no value" marks.
@@ -28,7 +29,7 @@ _NO_VALUE = frozenset({"", "-", "–", "—", "n/a", "n.a.", "..", "…"})
 
 
 def caption_paragraph(caption: RichText, target: Target, ctx: RenderContext, *,
-                      keep_with_next: bool = False) -> Paragraph:
+                      keep_with_next: bool = False, parent: Node | None = None) -> Paragraph:
     """"**Figure 2:** Jobs by sector", the target of cross-references to it (tables)."""
     label = ctx.labels.caption(target.kind, target.number)
     markup = (f"<b>{ctx.headings.text(label)}</b>{ctx.headings.text(ctx.labels.caption_separator)}"
@@ -37,7 +38,7 @@ def caption_paragraph(caption: RichText, target: Target, ctx: RenderContext, *,
                              anchor=target.anchor if target.kind == "table" else None)
     if keep_with_next:
         para.keepWithNext = 1
-    return tag(para, "Caption")
+    return tag(para, "Caption", parent=parent)
 
 
 def figure_flowables(drawing: Flowable, caption: RichText, target: Target,
@@ -86,7 +87,8 @@ def is_numeric_column(cells: Sequence[str]) -> bool:
     return bool(values) and all(_NUMERIC.match(v) for v in values)
 
 
-def data_table(rows: Sequence[Sequence[str]], ctx: RenderContext) -> Table:
+def data_table(rows: Sequence[Sequence[str]], ctx: RenderContext, *,
+               node: Node | None = None) -> Table:
     s = ctx.styles
     header, body = rows[0], rows[1:]
     numeric = [is_numeric_column([r[i] for r in body]) for i in range(len(header))]
@@ -114,7 +116,7 @@ def data_table(rows: Sequence[Sequence[str]], ctx: RenderContext) -> Table:
     ]
     table = Table(data, colWidths=widths, repeatRows=1, style=ctx.table_style(commands),
                   hAlign="LEFT", spaceBefore=1 * mm, spaceAfter=1.5 * mm)
-    return tag(table, "Table", header_rows=1)
+    return tag(table, "Table", header_rows=1, node=node)
 
 
 def _column_widths(rows: Sequence[Sequence[str]], numeric: list[bool],

@@ -41,10 +41,12 @@ from reportlab.platypus import (
 )
 
 from ..diagnostics import Location
+from ..structure import StructureTree
 from ..theme import RunningText, Template, Theme
 from .keep import KeepWithNext
 from .markup import MarkupWriter
 from .styles import Styles
+from .tagging import TaggingCanvas, artifact
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER, "Legal": LEGAL, "A5": A5}
 MAX_PASSES = 4
@@ -86,6 +88,7 @@ class RenderedPdf:
     data: bytes
     pages: int
     passes: int
+    structure: StructureTree | None = None  # what each piece of content is, when tagged
 
 
 def frame_size(theme: Theme) -> tuple[float, float]:
@@ -190,8 +193,10 @@ class BriefDocTemplate(BaseDocTemplate):
         page = canv.getPageNumber()
         section = self.section_on_page or self.section_at_top
         if page > 1:
-            self._running(canv, self.theme.header, top=True, page=page, section=section)
-        self._running(canv, self.theme.footer, top=False, page=page, section=section)
+            with artifact(canv, "Pagination", "Header"):
+                self._running(canv, self.theme.header, top=True, page=page, section=section)
+        with artifact(canv, "Pagination", "Footer"):
+            self._running(canv, self.theme.footer, top=False, page=page, section=section)
 
     def _running(self, canv: Canvas, text: RunningText, *, top: bool, page: int,
                  section: str) -> None:
@@ -250,30 +255,42 @@ class BriefDocTemplate(BaseDocTemplate):
 
 def lay_out(story_factory: Callable[[Mapping[str, int]], list[Flowable]], *, theme: Theme,
             styles: Styles, writer: MarkupWriter, values: RunningValues, metadata: Metadata,
-            epoch: int) -> RenderedPdf:
+            epoch: int, describe_link: Callable[[str, bool], str] | None = None,
+            ) -> RenderedPdf:
     """Lay the story out once; with a table of contents, again until the anchor pages it
-    prints are the ones measured (normally two passes).  Only the last pass is saved."""
+    prints are the ones measured (normally two passes).  Only the last pass is saved.
+
+    With ``describe_link`` (which words a link annotation's target) the PDF is tagged: the
+    story's flowables must have their structure assigned
+    (:func:`~briefsmith.render.tagging.assign_structure`), and the result carries it."""
     anchor_pages: Mapping[str, int] = {}
     for passes in range(1, MAX_PASSES + 1):
         target = io.BytesIO()
         doc = BriefDocTemplate(target, theme=theme, styles=styles, writer=writer, values=values,
                                metadata=metadata)
         story = [NextPageTemplate("later"), *story_factory(anchor_pages)]
-        doc.build(story, canvasmaker=_canvas_maker(epoch))
+        doc.build(story, canvasmaker=_canvas_maker(epoch, describe_link))
         measured = doc.anchor_pages if theme.toc else {}
         if measured == anchor_pages:
             doc.finish()
-            return RenderedPdf(target.getvalue(), doc.page, passes)
+            structure = doc.canv.structure.tree() if describe_link else None
+            return RenderedPdf(target.getvalue(), doc.page, passes, structure)
         anchor_pages = measured
     raise RuntimeError("the layout did not settle")  # pragma: no cover
 
 
-def _canvas_maker(epoch: int) -> Callable[..., Canvas]:
-    """A canvas whose document dates come from ``epoch``, never from the wall clock."""
+def _canvas_maker(epoch: int, describe_link: Callable[[str, bool], str] | None,
+                  ) -> Callable[..., Canvas]:
+    """A canvas whose document dates come from ``epoch``, never from the wall clock (and
+    which records the structure of what is drawn, when tagging)."""
 
     def make(*args: object, **kwargs: object) -> Canvas:
         with _source_date_epoch(epoch):
-            canv = Canvas(*args, **kwargs)
+            if describe_link is None:
+                canv = Canvas(*args, **kwargs)
+            else:
+                canv = TaggingCanvas(*args, **kwargs)
+                canv.structure.describe = describe_link
         canv._doc._timeStamp = _timestamp(epoch)
         return canv
 

@@ -14,6 +14,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
 from ..cite import Entry, ReferenceList
 from ..model import Document, KeyFigures
 from .context import AnchoredParagraph, RenderContext, heading_paragraph, tag
+from .tagging import Node
 
 UP = "\u2191"
 
@@ -29,13 +30,14 @@ def reference_list(refs: ReferenceList, ctx: RenderContext, *, level: int) -> li
                           level=level, section_title=label if level == 0 else None),
     ]
     hanging = ctx.bibliography.engine.hanging
+    entries = Node("L")  # the list is read as one: L > LI > LBody > BibEntry
     for entry in refs.entries:
         # The target is set while drawing (no <a name> tag: CJK line breaking fails on it).
         story.append(tag(AnchoredParagraph(
             f"{ctx.body.rich(entry.spans)}{backlinks(entry, ctx)}",
             ctx.styles.reference_hanging if hanging else ctx.styles.reference,
             bulletText=None if hanging else entry.label, anchor=entry.anchor,
-        ), "BibEntry"))
+        ), "BibEntry", parent=Node("LBody", Node("LI", entries))))
     return story
 
 
@@ -116,4 +118,5 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
                   ]))
     return [heading_paragraph(ctx.headings.text(labels.evidence), s.h1, anchor="evidence",
                               outline_title=labels.evidence, level=0,
-                              section_title=labels.evidence), tag(table, "Table")]
+                              section_title=labels.evidence),
+            tag(table, "Table", header_rows=1)]

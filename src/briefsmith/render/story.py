@@ -23,6 +23,7 @@ from ..model import Brief, Document, Heading, Section
 from .blocks import image_flowable, render_block
 from .context import Anchor, RenderContext, heading_paragraph, located_at, tag
 from .references import evidence_appendix, reference_list
+from .tagging import Node, artifact
 
 
 class TocEntry(Flowable):
@@ -37,7 +38,6 @@ class TocEntry(Flowable):
         self.number = Paragraph(page, number_style)
         self.number_width = 12 * mm
         self.style = style
-        tag(self, "TOCI")
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
@@ -60,17 +60,22 @@ class TocEntry(Flowable):
         baseline = self.style.fontSize * 0.22
         dots_end = self.width - self.number_width + 1 * mm
         if dots_end - last_line_end > 4 * mm:
-            canv.saveState()
-            canv.setFillColor(self.style.textColor)
-            canv.setFont(self.style.fontName, self.style.fontSize)
-            step = self.style.fontSize * 0.55
-            x = dots_end - step
-            while x > last_line_end:
-                canv.drawCentredString(x, baseline, ".")
-                x -= step
-            canv.restoreState()
+            with artifact(canv, "Layout"):
+                self._leader_dots(last_line_end, dots_end, baseline)
         canv.linkRect("", self.link_target, (0, 0, self.width, self.height), relative=1,
                       thickness=0)
+
+    def _leader_dots(self, start: float, end: float, baseline: float) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.setFillColor(self.style.textColor)
+        canv.setFont(self.style.fontName, self.style.fontSize)
+        step = self.style.fontSize * 0.55
+        x = end - step
+        while x > start:
+            canv.drawCentredString(x, baseline, ".")
+            x -= step
+        canv.restoreState()
 
 
 def build_story(doc: Document, ctx: RenderContext,
@@ -106,12 +111,17 @@ def _meta(brief: Brief, ctx: RenderContext) -> list[str]:
     return meta
 
 
+def _logo_alt(brief: Brief, ctx: RenderContext) -> str:
+    return f"{ctx.labels.logo}: {brief.organisation}" if brief.organisation else ctx.labels.logo
+
+
 def title_block(brief: Brief, ctx: RenderContext) -> list[Flowable]:
     s = ctx.styles
     story: list[Flowable] = []
     if ctx.theme.logo is not None:
         logo = image_flowable(ctx.assets.image(ctx.theme.logo), ctx.frame_width,
-                              ctx.theme.logo_height, alt="logo", font=ctx.styles.body.fontName,
+                              ctx.theme.logo_height, alt=_logo_alt(brief, ctx),
+                              font=ctx.styles.body.fontName,
                               align="LEFT")
         if logo is not None:
             story += [logo, Spacer(1, 3 * mm)]
@@ -136,7 +146,7 @@ def cover(brief: Brief, ctx: RenderContext) -> list[Flowable]:
     story: list[Flowable] = []
     if ctx.theme.logo is not None:
         logo = image_flowable(ctx.assets.image(ctx.theme.logo), ctx.frame_width,
-                              ctx.theme.logo_height * 1.3, alt="logo",
+                              ctx.theme.logo_height * 1.3, alt=_logo_alt(brief, ctx),
                               font=ctx.styles.body.fontName, align="LEFT")
         if logo is not None:
             story.append(logo)
@@ -158,7 +168,9 @@ def cover(brief: Brief, ctx: RenderContext) -> list[Flowable]:
 def contents(doc: Document, ctx: RenderContext,
              anchor_pages: Mapping[str, int]) -> list[Flowable]:
     s = ctx.styles
-    story: list[Flowable] = [Paragraph(ctx.headings.text(ctx.labels.contents), s.toc_title)]
+    toc = Node("TOC")
+    story: list[Flowable] = [tag(Paragraph(ctx.headings.text(ctx.labels.contents), s.toc_title),
+                                 "Caption", parent=toc)]
     entries: list[tuple[str, str, int]] = []
     for target in ctx.targets.sections():
         number = f"{target.number}\u2002" if ctx.theme.numbered_headings else ""
@@ -171,9 +183,10 @@ def contents(doc: Document, ctx: RenderContext,
     for title, anchor, level in entries:
         style = s.toc_0 if level == 0 else s.toc_1
         page = anchor_pages.get(anchor)
-        story.append(TocEntry(ctx.headings.text(title), style, anchor,
-                              str(page) if page else "", number_style.clone(
-                                  "n", fontSize=style.fontSize, textColor=style.textColor)))
+        story.append(tag(TocEntry(ctx.headings.text(title), style, anchor,
+                                  str(page) if page else "", number_style.clone(
+                                      "n", fontSize=style.fontSize, textColor=style.textColor)),
+                         "TOCI", parent=toc))
     story.append(HRFlowable(width="100%", thickness=0.5, color=ctx.colour("rule"),
                             spaceBefore=ctx.theme.spacing.block / 2,
                             spaceAfter=ctx.theme.spacing.block))
@@ -184,7 +197,7 @@ def key_messages(brief: Brief, ctx: RenderContext) -> list[Flowable]:
     s = ctx.styles
     items = [ListItem(Paragraph(ctx.body.rich(m), s.box_item)) for m in brief.key_messages]
     inner: list[Flowable] = [
-        Paragraph(ctx.headings.text(ctx.labels.key_messages), s.box_heading),
+        tag(Paragraph(ctx.headings.text(ctx.labels.key_messages), s.box_heading), "H1"),
         tag(ListFlowable(items, bulletType="bullet", start="\u2022",
                          bulletColor=ctx.colour("accent"),
                          bulletFontName=ctx.font_for("\u2022", "body"),
@@ -199,7 +212,7 @@ def key_messages(brief: Brief, ctx: RenderContext) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 4.5 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5 * mm),
     ]), spaceAfter=ctx.theme.spacing.block)
-    return [Anchor("key-messages", ctx.labels.key_messages), tag(box, "Aside")]
+    return [Anchor("key-messages", ctx.labels.key_messages), tag(box, "Sect")]
 
 
 def section_title_markup(title: str, number: str, ctx: RenderContext) -> tuple[str, str]:

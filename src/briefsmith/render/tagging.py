@@ -1,0 +1,520 @@
+"""Tagged PDF, the drawing half: which structure element each piece of page content is.
+
+ReportLab knows nothing of tagged PDF, so the renderer adds three things:
+
+1. :func:`assign_structure` walks the story before it is laid out and gives every flowable
+   that draws content (paragraphs, pictures, table cells, list labels and bodies) a
+   :class:`Node`: the structure element it draws into, whose parents are the containers
+   around it (``L``/``LI``, ``Table``/``TR``, a call-out's ``Aside``).  The flowable's class
+   is swapped for a subclass whose ``drawOn`` tells the recorder where its content starts
+   and ends, and whose ``split`` hands the node to both halves, so a paragraph broken over
+   two pages stays one element with content on both.
+2. :class:`TaggingCanvas` wraps every page's content in marked content: whatever no
+   tagged flowable draws (running heads, rules, backgrounds, table borders, the repeated
+   header row of a continued table) is an ``/Artifact``; each tagged flowable's drawing is
+   ``/Role <</MCID n>> BDC ... EMC``.  Link annotations made while a flowable draws become
+   ``Link`` elements under its element.
+3. :class:`StructureRecorder` collects the elements, in the order they are first drawn
+   (the reading order), into a :class:`~briefsmith.structure.StructureTree` of plain data
+   that the finish stage writes into the PDF.
+
+Nothing here changes what is drawn or where: a tagged build renders pixel for pixel like an
+untagged one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import Flowable, ListFlowable, Paragraph, Table
+from reportlab.platypus import Image as ImageFlowable
+from reportlab.platypus.flowables import BulletDrawer, LIIndenter, _Container, _ContainerSpace
+
+from ..structure import Content, Element, LinkAnnotation, StructureTree
+
+# Roles that group the flowables inside a box (a one-cell table drawn as a frame).
+
+class Node:
+    """A structure element to be: created when content is first drawn into it.
+
+    Nodes are compared by identity; ``parent`` is None for the children of ``Document``.
+    """
+
+    __slots__ = ("alt", "attributes", "parent", "role")
+
+    def __init__(self, role: str, parent: Node | None = None, *, alt: str | None = None,
+                 attributes: Iterable[tuple[str, str, object]] = ()) -> None:
+        self.role = role
+        self.parent = parent
+        self.alt = alt
+        self.attributes = list(attributes)
+
+    def __repr__(self) -> str:
+        return f"Node({self.role!r})"
+
+
+# -- marking flowables ---------------------------------------------------------------------
+
+
+class _TaggedFlowable:
+    """Mixed into a flowable's class: reports where its drawing starts and ends."""
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        recorder = getattr(canvas, "structure", None)
+        if recorder is None:
+            super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+            return
+        recorder.begin(self, _box(self, canvas, x, y, _sW))
+        try:
+            super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+        finally:
+            recorder.end()
+
+    def split(self, available_width: float, available_height: float) -> list:
+        parts = super().split(available_width, available_height)  # type: ignore[misc]
+        node = vars(self).get("structure_node")
+        for part in parts:
+            if part is not self and node is not None:
+                mark(part, node)
+        return parts
+
+
+class _TaggedBullet:
+    """Mixed into a list's bullet drawer (whose ``drawOn`` takes the list item first)."""
+
+    def drawOn(self, indenter: Flowable, canvas: Canvas, x: float, y: float,  # noqa: N802
+               _sW: float = 0) -> None:  # noqa: N803 - ReportLab's name
+        recorder = getattr(canvas, "structure", None)
+        if recorder is None or not self.value:  # type: ignore[attr-defined]
+            super().drawOn(indenter, canvas, x, y, _sW)  # type: ignore[misc]
+            return
+        recorder.begin(self, None)
+        try:
+            super().drawOn(indenter, canvas, x, y, _sW)  # type: ignore[misc]
+        finally:
+            recorder.end()
+
+
+_TAGGED_CLASSES: dict[type, type] = {}
+
+
+def mark(drawer: Any, node: Node) -> None:
+    """Make ``drawer`` (a flowable or a bullet) draw its content into ``node``."""
+    cls = type(drawer)
+    if not issubclass(cls, _TaggedFlowable | _TaggedBullet):
+        tagged = _TAGGED_CLASSES.get(cls)
+        if tagged is None:
+            mixin = _TaggedBullet if issubclass(cls, BulletDrawer) else _TaggedFlowable
+            tagged = type(f"Tagged{cls.__name__}", (mixin, cls), {"__module__": __name__})
+            _TAGGED_CLASSES[cls] = tagged
+        # object.__setattr__: graphics Drawings validate every attribute they are given.
+        object.__setattr__(drawer, "__class__", tagged)
+    vars(drawer)["structure_node"] = node
+
+
+def _box(flowable: Any, canvas: Canvas, x: float, y: float,
+         avail: float) -> tuple[float, float, float, float] | None:
+    """A picture's bounding box on the page (for the Figure's ``/BBox``)."""
+    if not isinstance(flowable, Drawing | ImageFlowable):
+        return None
+    x = flowable._hAlignAdjust(x, avail)
+    width = getattr(flowable, "drawWidth", None) or flowable.width
+    height = getattr(flowable, "drawHeight", None) or flowable.height
+    a, b, c, d, e, f = canvas._currentMatrix
+    corners = [(a * px + c * py + e, b * px + d * py + f)
+               for px, py in ((x, y), (x + width, y + height))]
+    (x0, y0), (x1, y1) = corners
+    return (round(min(x0, x1), 2), round(min(y0, y1), 2),
+            round(max(x0, x1), 2), round(max(y0, y1), 2))
+
+
+# -- assigning structure to a story --------------------------------------------------------
+
+
+def assign_structure(story: Iterable[Flowable], parent: Node | None = None) -> None:
+    """Give every content-drawing flowable of ``story`` its element (see the module doc).
+
+    Roles come from :func:`~briefsmith.render.context.tag` (``structure_role`` and facts);
+    a paragraph without one is a ``P``; rules, spacers and anchors draw no content and
+    stay artifacts.
+    """
+    for flowable in story:
+        _assign(flowable, parent)
+
+
+def _facts(flowable: Any) -> dict[str, Any]:
+    return {k[len("structure_"):]: v for k, v in getattr(flowable, "__dict__", {}).items()
+            if k.startswith("structure_")}
+
+
+def _context(facts: dict[str, Any], parent: Node | None) -> Node | None:
+    """The parent a flowable's element goes under: a node named by ``tag(parent=...)``
+    (see :func:`_attach`), else the context."""
+    explicit = facts.get("parent")
+    if explicit is None:
+        return parent
+    _attach(explicit, parent)
+    return explicit
+
+
+def _attach(node: Node, context: Node | None) -> None:
+    """Hang a node made by a renderer (a reference list, a table with its caption) and its
+    made-up ancestors under the context it is first met in, unless it is already there."""
+    top = node
+    while top.parent is not None:
+        top = top.parent
+    ancestor = context
+    while ancestor is not None:
+        if ancestor is top:
+            return
+        ancestor = ancestor.parent
+    top.parent = context
+
+
+def _assign(flowable: Any, parent: Node | None) -> None:
+    facts = _facts(flowable)
+    role = facts.get("role")
+    parent = _context(facts, parent)
+    if isinstance(flowable, ListFlowable):
+        _assign_list(flowable, facts.get("node") or Node(role or "L", parent))
+    elif isinstance(flowable, Table):
+        _assign_table(flowable, role, facts, parent)
+    elif isinstance(flowable, _Container | _ContainerSpace) and hasattr(flowable, "_content"):
+        for inner in flowable._content:
+            _assign(inner, parent)
+    elif isinstance(flowable, Drawing | ImageFlowable):
+        alt = facts.get("alt")
+        if not alt:
+            raise TypeError(f"a picture without a text alternative: {flowable!r}")
+        mark(flowable, Node(role or "Figure", parent, alt=alt))
+    elif isinstance(flowable, Paragraph) or role is not None:
+        mark(flowable, facts.get("node") or Node(role or "P", parent))
+
+
+def _assign_list(flowable: ListFlowable, node: Node) -> None:
+    """``L`` > ``LI`` > ``Lbl`` (the bullet or number) + ``LBody`` (the item's flowables)."""
+    body: Node | None = None
+    for part in flowable._content:
+        if not isinstance(part, LIIndenter):
+            _assign(part, node)
+            continue
+        bullet = part._bullet
+        labelled = bullet is not None and bool(bullet.value)
+        if body is None or labelled:  # a new item (a bullet-less part continues one)
+            item = Node("LI", node)
+            if labelled:
+                mark(bullet, Node("Lbl", item))
+            body = Node("LBody", item)
+        inner = part._flowable
+        if isinstance(inner, Paragraph):
+            mark(inner, body)
+        else:
+            _assign(inner, body)
+
+
+def _assign_table(table: Table, role: str | None, facts: dict[str, Any],
+                  parent: Node | None) -> None:
+    node = facts.get("node")
+    if node is None:
+        node = Node(role or "Div", parent)
+    else:
+        _attach(node, parent)
+    if node.role != "Table":
+        for row in table._cellvalues:
+            for cell in row:
+                for inner in _cell_flowables(cell):
+                    _assign(inner, node)
+        return
+    header_rows = facts.get("header_rows", 0)
+    header_columns = facts.get("header_columns", 0)
+    spans = _spans(table)
+    for r, row in enumerate(table._cellvalues):
+        tr = Node("TR", node)
+        for c, cell in enumerate(row):
+            flowables = _cell_flowables(cell)
+            if not flowables:
+                continue
+            attributes: list[tuple[str, str, object]] = []
+            if r < header_rows:
+                kind = "TH"
+                attributes.append(("Table", "Scope", "Column"))
+            elif c < header_columns:
+                kind = "TH"
+                attributes.append(("Table", "Scope", "Row"))
+            else:
+                kind = "TD"
+            rows, columns = spans.get((r, c), (1, 1))
+            if rows > 1:
+                attributes.append(("Table", "RowSpan", rows))
+            if columns > 1:
+                attributes.append(("Table", "ColSpan", columns))
+            cell_node = Node(kind, tr, attributes=attributes)
+            for inner in flowables:
+                if isinstance(inner, Paragraph):
+                    mark(inner, cell_node)
+                else:
+                    _assign(inner, cell_node)
+
+
+def _cell_flowables(cell: Any) -> list:
+    if isinstance(cell, str):
+        if cell.strip():  # drawn by the table itself, so it would be an artifact
+            raise TypeError(f"table cells must hold flowables, not text: {cell!r}")
+        return []
+    if isinstance(cell, list | tuple):
+        return list(cell)
+    return [cell] if cell is not None else []
+
+
+def _spans(table: Table) -> dict[tuple[int, int], tuple[int, int]]:
+    """(row, column) of each spanning cell -> (rows, columns) it covers."""
+    rows, columns = len(table._cellvalues), len(table._cellvalues[0]) if table._cellvalues else 0
+    found = {}
+    for _op, (c0, r0), (c1, r1) in table._spanCmds:
+        c0, c1 = sorted((c0 % columns, c1 % columns))
+        r0, r1 = sorted((r0 % rows, r1 % rows))
+        found[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
+    return found
+
+
+# -- recording while drawing ---------------------------------------------------------------
+
+
+class StructureRecorder:
+    """Writes the marked-content operators into the canvas and builds the element tree.
+
+    Exactly one marked-content sequence is open at any time on a page: the page-level
+    artifact (opened when the page is finished, at the start of its stream), an artifact
+    opened after a tagged flowable, or a tagged flowable's own content.  Switching closes
+    one and opens the next, so sequences never nest; a sequence that received no
+    operators is taken back out of the stream.
+    """
+
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
+        # (link target, is it a URL) -> the annotation's /Contents; set by the renderer
+        self.describe: Callable[[str, bool], str] = lambda target, external: target
+        self.root = Element("Document")
+        self._elements: dict[Node, Element] = {}
+        self._drawn: dict[int, object] = {}  # id -> flowable (kept alive: ids stay unique)
+        self._stack: list[Element | None] = []
+        self._page_contents: list[list[Element]] = [[]]
+        self._annotations: list[int] = [0]
+        self._notes = 0
+        self._page_artifact_end: int | None = None
+        # What is open now: (element or None for an artifact, index of its operator in the
+        # page's code or None for the page-level artifact, mcid)
+        self._open: tuple[Element | None, int | None, int | None] = (None, None, None)
+
+    # -- flowables
+
+    def begin(self, drawer: Any, box: tuple[float, float, float, float] | None) -> None:
+        key = id(drawer)
+        if key in self._drawn:  # drawn again (a repeated table header): decoration
+            element = None
+        else:
+            self._drawn[key] = drawer
+            element = self._element(vars(drawer)["structure_node"])
+            if box is not None and element.attribute("Layout", "BBox") is None:
+                element.attributes.append(("Layout", "BBox", box))
+        self._stack.append(self._open[0])
+        self._switch(element)
+
+    def end(self) -> None:
+        self._switch(self._stack.pop())
+
+    @property
+    def reading(self) -> bool:
+        """Whether what is drawn now is content (read aloud), not an artifact."""
+        return self._open[0] is not None
+
+    @contextmanager
+    def artifact(self, kind: str | None = None, subtype: str | None = None,
+                 ) -> Iterator[None]:
+        """Mark what is drawn inside as an artifact (``kind``: Pagination, Layout...;
+        ``subtype``: Header, Footer...)."""
+        self._stack.append(self._open[0])
+        properties = None
+        if kind:
+            properties = f"/Type /{kind}" + (f" /Subtype /{subtype}" if subtype else "")
+        self._switch(None, properties)
+        try:
+            yield
+        finally:
+            self._switch(self._stack.pop())
+
+    def annotation(self, target: str, external: bool) -> None:
+        """A link annotation was just added to the page: a ``Link`` element for it, under
+        the element whose content is being drawn."""
+        page = self.canvas.getPageNumber() - 1
+        index = self._annotations[-1]
+        self._annotations[-1] += 1
+        parent = self._open[0] or next((e for e in reversed(self._stack) if e), self.root)
+        link = Element("Link", [LinkAnnotation(page, index, self.describe(target, external))])
+        parent.kids.append(link)
+
+    # -- pages
+
+    def finish_page(self) -> None:
+        """Close what is open and open the page-level artifact at the start of the stream."""
+        assert not self._stack, "a flowable is still drawing at the end of a page"
+        code = self.canvas._code
+        self._close()
+        end = self._page_artifact_end
+        if end is not None and not _paints(code[:end], 0):  # it drew nothing
+            del code[end]
+        else:
+            code.insert(0, "/Artifact BMC")
+        self._open = (None, None, None)
+        self._page_artifact_end = None
+        self._page_contents.append([])
+        self._annotations.append(0)
+
+    def tree(self) -> StructureTree:
+        pages = len(self._page_contents) - 1
+        return StructureTree(self.root, pages)
+
+    # -- internals
+
+    def _element(self, node: Node) -> Element:
+        element = self._elements.get(node)
+        if element is None:
+            parent = self._element(node.parent) if node.parent is not None else self.root
+            element = Element(node.role, alt=node.alt, attributes=list(node.attributes))
+            if node.role == "Note":
+                self._notes += 1
+                element.id = f"note-{self._notes}"
+            parent.kids.append(element)
+            self._elements[node] = element
+        return element
+
+    def _switch(self, element: Element | None, properties: str | None = None) -> None:
+        self._close()
+        code = self.canvas._code
+        if element is None:
+            code.append(f"/Artifact <<{properties}>> BDC" if properties else "/Artifact BMC")
+            self._open = (None, len(code) - 1, None)
+            return
+        contents = self._page_contents[-1]
+        mcid = len(contents)
+        contents.append(element)
+        element.kids.append(Content(len(self._page_contents) - 1, mcid))
+        code.append(f"/{element.role} <</MCID {mcid}>> BDC")
+        self._open = (element, len(code) - 1, mcid)
+
+    def _close(self) -> None:
+        element, index, mcid = self._open
+        code = self.canvas._code
+        if index is not None and not _paints(code, index + 1):
+            # Nothing was drawn (only state changes such as q, Q, cm): take the sequence
+            # back rather than leave an empty element or artifact in the file.
+            del code[index]
+            if element is not None and mcid is not None:  # the page's last mcid
+                self._page_contents[-1].pop()
+                element.kids.remove(Content(len(self._page_contents) - 1, mcid))
+        else:
+            if index is None:  # the page-level artifact, opened at the page's start
+                self._page_artifact_end = len(code)
+            code.append("EMC")
+
+
+# A line ending in one of these continues in the next without a space between.
+_JOINING = frozenset("-\u00ad\u2010\u2011/")
+
+
+class _ReadingTextObject(PDFTextObject):
+    """Ends each line of running text (and each text object, such as a reference's
+    label) with a space, so text read in content order (as assistive technology and text
+    extraction read it) does not run the last word of one line into the first word of the
+    next.  The space draws nothing, and ``T*`` starts the next line where it starts
+    anyway, so the page looks the same.  No space follows a hyphen, a slash or a CJK
+    character, where lines break inside words."""
+
+    _last = ""
+
+    def _ends_a_word(self) -> bool:
+        """Whether a space belongs after the text so far (artifacts are not read: none)."""
+        end = self._last[-1:] or " "
+        return (not end.isspace() and end not in _JOINING and ord(end) < 0x2E80
+                and self._canvas.structure.reading)
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N802, N803
+        if text:
+            self._last = text
+        if TStar and self._ends_a_word():
+            text += " "
+            self._last = " "
+        super()._textOut(text, TStar)
+
+    def textOut(self, text: str) -> None:  # noqa: N802 - ReportLab's name
+        if text:
+            self._last = text
+        super().textOut(text)
+
+    def textLine(self, text: str = "") -> None:  # noqa: N802 - ReportLab's name
+        if text:
+            self._last = text
+        if self._ends_a_word():
+            text += " "
+            self._last = " "
+        super().textLine(text)
+
+    def getCode(self) -> str:  # noqa: N802 - ReportLab's name
+        if self._ends_a_word():
+            self._code.append(self._formatText(" "))
+            self._last = " "
+        return super().getCode()
+
+
+# Operators that put marks on the page: text showing, path painting, XObjects, shadings,
+# inline images.  Strings inside text operands may look like them: that only keeps a
+# sequence that could have gone, never drops one that draws.
+_PAINTING = re.compile(r"(?<![\w/*'\"])(?:Tj|TJ|'|\"|[SsfFBb]\*?|Do|sh|BI)(?![\w*])")
+
+
+def _paints(code: list[str], start: int) -> bool:
+    return any(_PAINTING.search(op) for op in code[start:])
+
+
+class TaggingCanvas(Canvas):
+    """A canvas that records the structure of what is drawn on it (see the module doc)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.structure = StructureRecorder(self)
+
+    def beginText(self, x: float = 0, y: float = 0,  # noqa: N802 - ReportLab's name
+                  direction: str | None = None) -> PDFTextObject:
+        return _ReadingTextObject(self, x, y, direction=direction)
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self.structure.finish_page()
+        super().showPage()
+
+    def linkURL(self, url: str, rect: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        super().linkURL(url, rect, *args, **kwargs)
+        self.structure.annotation(url, True)
+
+    def linkRect(self, contents: str, destinationname: str, *args: Any,  # noqa: N802
+                 **kwargs: Any) -> None:
+        super().linkRect(contents, destinationname, *args, **kwargs)
+        self.structure.annotation(destinationname, False)
+
+
+@contextmanager
+def artifact(canvas: Canvas, kind: str | None = None, subtype: str | None = None,
+             ) -> Iterator[None]:
+    """Draw decorations (leader dots, running heads) as an artifact on a tagging canvas;
+    does nothing on any other canvas."""
+    recorder = getattr(canvas, "structure", None)
+    if recorder is None:
+        yield
+        return
+    with recorder.artifact(kind, subtype):
+        yield
