@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pdfplumber
@@ -87,6 +87,20 @@ class Pdf:
                 links.append(InternalLink(index, rect, self.page_index(dest[0]),
                                           float(dest[3]), self.text_in(index, rect)))
         return links
+
+    def joined_internal_links(self) -> list[InternalLink]:
+        """Internal links, with link text hyphenated across a line break (two rectangles
+        to the same target, the first ending in '-') joined back into one."""
+        joined: list[InternalLink] = []
+        for link in self.internal_links():
+            previous = joined[-1] if joined else None
+            if previous is not None and previous.text.endswith("-") and (
+                    (previous.page, previous.target_page, previous.target_top)
+                    == (link.page, link.target_page, link.target_top)):
+                joined[-1] = replace(previous, text=previous.text[:-1] + link.text)
+            else:
+                joined.append(link)
+        return joined
 
     def uri_links(self) -> list[str]:
         uris = []

@@ -79,3 +79,11 @@ def test_text_without_markup_characters_is_kept_verbatim(text: str) -> None:
     rich, problems = parse_rich_text(text)
     assert problems == []
     assert _plain(rich.spans) == text
+
+
+def test_folded_lines_of_chinese_join_without_a_space() -> None:
+    from briefsmith.convert import join_east_asian_lines
+
+    assert join_east_asian_lines("两端对齐效果， 并且包含 Alibaba 和数字") == \
+        "两端对齐效果，并且包含 Alibaba 和数字"
+    assert join_east_asian_lines("A B 和 C") == "A B 和 C"

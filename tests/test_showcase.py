@@ -99,7 +99,7 @@ def test_cross_references_name_and_link_their_targets(showcase: dict[str, Path],
     document = pdf(showcase, theme)
     captions = _caption_pages(document)
     links = {}
-    for link in document.internal_links():
+    for link in document.joined_internal_links():
         text = normalise(link.text).strip()
         if re.fullmatch(r"(Figure|Table|Section) \d+|“[^”]+”", text):
             links.setdefault(text, []).append(link)
@@ -126,17 +126,27 @@ def test_cross_references_name_and_link_their_targets(showcase: dict[str, Path],
 @pytest.mark.parametrize("theme", THEMES)
 def test_long_table_repeats_its_header_on_every_page(showcase: dict[str, Path],
                                                      theme: str) -> None:
+    """The regional table breaks at least once (to a new page, or to the next column in a
+    two-column theme), and every piece starts with the header row."""
     document = pdf(showcase, theme)
-    pages = [i for i in range(document.pages) if re.search(r"Region \d\d", document.page_text(i))]
-    assert len(pages) >= 2, "the regional table should run over two pages"
-    for index in pages:
+    pieces = 0
+    for index in range(document.pages):
         words = document.plumber.pages[index].extract_words()
-        header = [w for w in words if w["text"] == "Households"]
-        assert len(header) == 1, f"page {index + 1} has no header row"
         rows = [w for i, w in enumerate(words[:-1])
                 if w["text"] == "Region" and re.fullmatch(r"\d\d", words[i + 1]["text"])]
-        assert rows
-        assert header[0]["top"] < min(w["top"] for w in rows), "the header sits above the rows"
+        if not rows:
+            continue
+        # Each piece of the table on this page starts where its "Region" cells start.
+        starts = sorted({round(w["x0"]) for w in rows})
+        for number, start in enumerate(starts):
+            end = starts[number + 1] if number + 1 < len(starts) else float("inf")
+            in_piece = [w for w in rows if start <= round(w["x0"]) < end]
+            header = [w for w in words if w["text"] == "Households" and start <= w["x0"] < end]
+            assert len(header) == 1, f"page {index + 1}: a piece of the table has no header"
+            assert header[0]["top"] < min(w["top"] for w in in_piece), \
+                "the header sits above the rows"
+            pieces += 1
+    assert pieces >= 2, "the regional table should break across pages or columns"
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -186,6 +196,18 @@ def test_chinese_brief_sets_chinese_labels(showcase: dict[str, Path]) -> None:
                      "第 2 页，共"):
         assert expected in text, expected
     assert re.search(r"2017年12月", text)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_no_chinese_line_starts_with_closing_punctuation(showcase: dict[str, Path],
+                                                         theme: str) -> None:
+    """Chinese lines break between any characters, but never before a comma, a full stop or
+    a closing bracket: those hang at the end of the line instead."""
+    document = pdf(showcase, theme, "showcase-zh")
+    lines = [line for index in range(document.pages)
+             for line in (document.plumber.pages[index].extract_text() or "").splitlines()]
+    assert any("，" in line for line in lines)
+    assert [line for line in lines if line[:1] in "，；：！？）》」』】、。"] == []
 
 
 @pytest.mark.parametrize("theme", THEMES)

@@ -294,8 +294,10 @@ class Converter:
 
 def _text(conv: Converter, node: Scalar, context: str) -> Any:
     """Text, stripped and in Unicode NFC: ``e`` + combining acute becomes ``é``, one glyph
-    every font has, instead of a mark ReportLab would place without positioning."""
-    value = unicodedata.normalize("NFC", node.value.strip())
+    every font has, instead of a mark ReportLab would place without positioning.  A space
+    between two East Asian wide characters is dropped: it is a line break that YAML folded
+    into a space (Chinese does not separate words), as pandoc's east_asian_line_breaks."""
+    value = join_east_asian_lines(unicodedata.normalize("NFC", node.value.strip()))
     if not value:
         conv.problems.error(node.location, f"{_prefix(context)}expected text, found nothing")
         return INVALID
@@ -305,6 +307,19 @@ def _text(conv: Converter, node: Scalar, context: str) -> Any:
                             f"limit is {MAX_TEXT_CHARS:,} (split it into several paragraphs)")
         return INVALID
     return value
+
+
+def join_east_asian_lines(text: str) -> str:
+    if " " not in text:
+        return text
+    kept = [char for index, char in enumerate(text)
+            if not (char == " " and 0 < index < len(text) - 1
+                    and _is_wide(text[index - 1]) and _is_wide(text[index + 1]))]
+    return "".join(kept)
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def _rich_text(conv: Converter, node: Scalar, context: str) -> Any:

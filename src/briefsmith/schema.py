@@ -131,7 +131,9 @@ class _Builder:
         if origin is tuple:
             return {"type": "array", "items": self.of(get_args(tp)[0])}
         if origin is Literal:
-            return {"enum": list(get_args(tp))}
+            # An editor reads `columns: 2` as a number; our loader keeps the text "2".
+            choices = list(get_args(tp))
+            return {"enum": choices + [int(c) for c in choices if INT_RE.match(c)]}
         if tp is Block:
             return {"anyOf": [self.block(name, cls) for name, cls in sorted(BLOCK_TYPES.items())]}
         if isinstance(tp, type) and issubclass(tp, ProjectPath):

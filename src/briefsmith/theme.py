@@ -105,7 +105,13 @@ class Margins:
 class PageTheme:
     size: Literal["A4", "Letter", "Legal", "A5"] = spec(doc="the paper size")
     margins: Margins = spec(doc="page margins")
+    columns: Literal["1", "2"] = spec(doc="text columns after the title block: 1 or 2")
+    column_gap: Length = spec(doc="space between columns")
     at: Location = located()
+
+    @property
+    def column_count(self) -> int:
+        return int(self.columns)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -45,6 +45,7 @@ from .tagging import Node
 __all__ = ["RENDERERS", "image_flowable", "render_block", "renders"]
 
 Renderer = Callable[[Any, RenderContext], list[Flowable]]
+MIN_CALLOUT = 38 * mm  # the narrowest key-figure callout
 TABLE_CHUNK = 50  # rows per Table flowable in long tables (see timeline)
 RENDERERS: dict[type, Renderer] = {}
 
@@ -103,9 +104,11 @@ def bullet_list(block: BulletList, ctx: RenderContext) -> list[Flowable]:
 
 @renders(KeyFigures)
 def key_figures(block: KeyFigures, ctx: RenderContext) -> list[Flowable]:
-    """Figures as callouts in a grid of up to three columns, a coloured rule on top."""
-    per_row = min(3, len(block.items)) or 1
+    """Figures as callouts in a grid of up to three columns (fewer in a narrow text
+    column: a callout is never narrower than MIN_CALLOUT), a coloured rule on top."""
     gap = 4 * mm
+    fits = int((ctx.frame_width + gap) // (MIN_CALLOUT + gap))
+    per_row = max(1, min(3, len(block.items), fits))
     width = (ctx.frame_width - gap * (per_row - 1)) / per_row
     cells = []
     for item in block.items:

@@ -92,7 +92,7 @@ def data_table(rows: Sequence[Sequence[str]], ctx: RenderContext, *,
     s = ctx.styles
     header, body = rows[0], rows[1:]
     numeric = [is_numeric_column([r[i] for r in body]) for i in range(len(header))]
-    widths = _column_widths(rows, numeric, ctx)
+    widths = column_widths(rows, numeric, ctx)
     data = []
     for r, row in enumerate(rows):
         out = []
@@ -119,29 +119,39 @@ def data_table(rows: Sequence[Sequence[str]], ctx: RenderContext, *,
     return tag(table, "Table", header_rows=1, node=node)
 
 
-def _column_widths(rows: Sequence[Sequence[str]], numeric: list[bool],
+def column_widths(rows: Sequence[Sequence[str]], numeric: list[bool],
                    ctx: RenderContext) -> list[float]:
-    """Numbers get the width they need; text columns share the rest by their length."""
-    s = ctx.styles
-    padding = 4.4 * mm
-    natural = []
+    """Column widths the way browsers lay out automatic tables.
+
+    Each column needs at least its longest word (a column never breaks inside a word when
+    the table can avoid it) and would like its longest cell on one line.  When everything
+    fits on one line, text columns share the spare width; otherwise every column gets its
+    minimum and the rest is shared in proportion to how much more each would like.
+    Numbers are never wrapped when that can be helped.
+    """
+    padding = 4.4 * mm + 1
+    size = ctx.styles.table_cell.fontSize
+    least, most = [], []
     for i in range(len(rows[0])):
-        widest = 0.0
+        words, lines = 0.0, 0.0
         for r, row in enumerate(rows):
             role, style = ("headings", "bold") if r == 0 else ("body", "regular")
-            widest = max(widest, ctx.text_width(row[i], s.table_cell.fontSize, role, style))
-        natural.append(widest + padding + 1)
+            width = ctx.text_width(row[i], size, role, style)
+            lines = max(lines, width)
+            if numeric[i] and r:
+                words = max(words, width)  # a number is one word
+            for word in row[i].split():
+                words = max(words, ctx.text_width(word, size, role, style))
+        most.append(lines + padding)
+        least.append(words + padding)
     total = ctx.frame_width
-    if sum(natural) <= total:
-        spare = total - sum(natural)
-        text_columns = [i for i, n in enumerate(numeric) if not n] or list(range(len(natural)))
+    if sum(most) <= total:
+        spare = total - sum(most)
+        text_columns = [i for i, n in enumerate(numeric) if not n] or list(range(len(most)))
         return [w + (spare / len(text_columns) if i in text_columns else 0)
-                for i, w in enumerate(natural)]
-    fixed = sum(w for w, n in zip(natural, numeric, strict=True) if n)
-    if fixed > total * 0.6:  # too many wide numbers: share the width by natural width
-        return [total * w / sum(natural) for w in natural]
-    rest = total - fixed
-    text_total = sum(w for w, n in zip(natural, numeric, strict=True) if not n)
-    widths = [w if n else max(rest * w / text_total, 18 * mm)
-              for w, n in zip(natural, numeric, strict=True)]
-    return [w * total / sum(widths) for w in widths]  # the 18 mm floors may overshoot
+                for i, w in enumerate(most)]
+    if sum(least) >= total:  # even the longest words do not fit: share by them
+        return [total * w / sum(least) for w in least]
+    wanted = [m - w for m, w in zip(most, least, strict=True)]
+    spare = total - sum(least)
+    return [w + spare * extra / sum(wanted) for w, extra in zip(least, wanted, strict=True)]

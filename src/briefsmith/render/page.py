@@ -31,6 +31,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    ActionFlowable,
     BaseDocTemplate,
     Flowable,
     Frame,
@@ -98,6 +99,20 @@ def frame_size(theme: Theme) -> tuple[float, float]:
     return width - margins.left - margins.right, height - margins.top - margins.bottom
 
 
+def column_width(theme: Theme) -> float:
+    """The width of one text column (the whole text block in a one-column theme)."""
+    count = theme.page.column_count
+    return (frame_size(theme)[0] - theme.page.column_gap * (count - 1)) / count
+
+
+class ColumnStart(ActionFlowable):
+    """Where the columns begin: after the title block and key messages, which span the
+    page.  The rest of the page below this point is split into the theme's columns."""
+
+    def __init__(self) -> None:
+        super().__init__(("columnStart",))
+
+
 class BriefDocTemplate(BaseDocTemplate):
     def __init__(self, target: io.BytesIO, *, theme: Theme, styles: Styles,
                  writer: MarkupWriter, values: RunningValues, metadata: Metadata) -> None:
@@ -132,7 +147,28 @@ class BriefDocTemplate(BaseDocTemplate):
         first = (PageTemplate("cover", [frame], onPage=self._cover_page) if theme.cover
                  else PageTemplate("first", [frame], onPage=self._first_page,
                                    onPageEnd=self._page_end))
-        self.addPageTemplates([first, PageTemplate("later", [frame], onPageEnd=self._page_end)])
+        later = self._columns(self.bottomMargin + self.height)
+        self.addPageTemplates([first, PageTemplate("later", later, onPageEnd=self._page_end)])
+
+    def _columns(self, top: float) -> list[Frame]:
+        """The theme's text columns from ``top`` down to the bottom margin."""
+        count = self.theme.page.column_count
+        width = column_width(self.theme)
+        step = width + self.theme.page.column_gap
+        return [Frame(self.leftMargin + index * step, self.bottomMargin, width,
+                      top - self.bottomMargin, id=f"column-{index + 1}", leftPadding=0,
+                      rightPadding=0, topPadding=0, bottomPadding=0)
+                for index in range(count)]
+
+    def handle_columnStart(self) -> None:  # noqa: N802 - ReportLab's handle_<action> name
+        """Split what is left of this page into columns (see :class:`ColumnStart`)."""
+        if self.theme.page.column_count == 1 or self.frame.id != "body":
+            return  # one column, or already in columns (the opening ran over a page)
+        gap = self.theme.spacing.block / 2
+        columns = self._columns(self.frame._y - gap)
+        # Only the first page's template holds the "body" frame, and it is used once.
+        self.pageTemplate.frames = [self.frame, *columns]
+        self.handle_frameEnd()
 
     # -- hooks -------------------------------------------------------------------------
 

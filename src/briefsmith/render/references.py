@@ -14,6 +14,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
 from ..cite import Entry, ReferenceList
 from ..model import Document, KeyFigures
 from .context import AnchoredParagraph, RenderContext, heading_paragraph, tag
+from .figures import column_widths
 from .tagging import Node
 
 UP = "\u2191"
@@ -69,6 +70,7 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
     header = [Paragraph(ctx.headings.text(text), s.evidence_header)
               for text in (labels.figure, labels.section, labels.source, labels.locator)]
     rows: list[list] = [header]
+    texts: list[list[str]] = [[labels.figure, labels.section, labels.source, labels.locator]]
     spans: list[tuple] = []
     for number, section in enumerate(doc.sections, 1):
         for block in section.blocks:
@@ -90,6 +92,8 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
                         continue
                     marker = ctx.body.pieces(ctx.bibliography.marker(
                         figure.cite, define=False, only=item)).lstrip("\u00a0")
+                    texts.append([f"{figure.value} {figure.label.plain()}", section.title,
+                                  f"[00] {source.title}", item.locator or "\u2014"])
                     rows.append([
                         figure_cell if len(rows) == first else "",
                         section_cell if len(rows) == first else "",
@@ -105,8 +109,7 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
                               ctx.colour("rule")))
     if len(rows) == 1:
         return []
-    width = ctx.frame_width
-    table = Table(rows, colWidths=[width * 0.36, width * 0.16, width * 0.32, width * 0.16],
+    table = Table(rows, colWidths=column_widths(texts, [False] * 4, ctx),
                   repeatRows=1, hAlign="LEFT", style=ctx.table_style([
                       ("VALIGN", (0, 0), (-1, -1), "TOP"),
                       ("LINEBELOW", (0, 0), (-1, 0), 0.8, ctx.colour("primary")),

@@ -5,6 +5,7 @@ messages, sections, references).  Blocks inside sections are drawn by
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -22,6 +23,7 @@ from reportlab.platypus import (
 from ..model import Brief, Document, Heading, Section
 from .blocks import image_flowable, render_block
 from .context import Anchor, RenderContext, heading_paragraph, located_at, tag
+from .page import ColumnStart, column_width
 from .references import evidence_appendix, reference_list
 from .tagging import Node, artifact
 
@@ -83,7 +85,9 @@ def build_story(doc: Document, ctx: RenderContext,
     """``anchor_pages`` are the pages the previous layout pass put each anchor on.
 
     Every flowable is tagged with the place its content was written (``located_at``), so
-    a layout failure is reported there.
+    a layout failure is reported there.  The opening (cover or title block, contents, key
+    messages) spans the page; what follows is set in the theme's columns, so it is built
+    for the column width.
     """
     opening = cover(doc.brief, ctx) if ctx.theme.cover else title_block(doc.brief, ctx)
     story = located_at(opening, doc.brief.at)
@@ -91,6 +95,8 @@ def build_story(doc: Document, ctx: RenderContext,
         story += located_at(contents(doc, ctx, anchor_pages), doc.brief.at)
     if doc.brief.key_messages:
         story += located_at(key_messages(doc.brief, ctx), doc.brief.key_messages[0].at)
+    story.append(ColumnStart())
+    ctx = replace(ctx, frame_width=column_width(ctx.theme))
     lists = {refs.section: refs for refs in ctx.bibliography.lists}
     for number, section in enumerate(doc.sections, 1):
         story += located_at(section_flowables(section, ctx), section.at)

@@ -14,6 +14,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from ..theme import Theme
+from .cjk import teach_chinese_line_breaking
 from .fonts import RegisteredChain
 from .hyphenation import preload as preload_hyphenation
 
@@ -76,6 +77,8 @@ def build_styles(theme: Theme, fonts: dict[str, RegisteredChain], language: str)
     if hyphenate:
         preload_hyphenation(hyphenate)
     cjk = language.lower().startswith(("zh", "ja", "ko"))
+    if cjk:
+        teach_chinese_line_breaking()
 
     def colour(value: str) -> colors.Color:
         return colors.HexColor(value)
