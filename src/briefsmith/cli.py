@@ -13,6 +13,7 @@ per brief otherwise (CI logs), or a single JSON document with ``--json``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -29,6 +30,32 @@ from .project import Project
 from .reporting import ERROR_FORMATS, build_summary, check_summary, format_problem, path_prefix
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def run() -> None:
+    """The ``briefsmith`` command itself (console script and ``python -m briefsmith``): the
+    CLI, in a process tuned for a short, allocation-heavy run."""
+    _tune_garbage_collector()
+    main()
+
+
+def _tune_garbage_collector() -> None:
+    """Fewer, cheaper runs of Python's cycle collector.
+
+    A build creates millions of short-lived objects (YAML nodes, records, ReportLab
+    fragments and lines), and with the default threshold (a collection every 700 new
+    objects) the collector ran about 370 times in a build of the sample, each pass also
+    re-examining the thousands of long-lived objects the imports made: about 0.05 s of a
+    0.7 s build.  ``gc.freeze()`` sets what is imported by now (modules, classes,
+    functions, which live as long as the process) aside from every later pass, and a
+    higher first threshold makes passes rarer.  Cycles are still collected, so memory
+    stays flat over a batch of hundreds of briefs.  Forked workers inherit both.  Only
+    the command does this: the pipeline, imported as a library, leaves its host's
+    collector alone.
+    """
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(50_000, older, oldest)
 
 
 class _Context:
