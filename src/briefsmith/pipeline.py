@@ -442,7 +442,7 @@ def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
                          creator=f"briefsmith {__version__}", tagged=tagged)
     except RenderError as exc:  # the previous PDF, if any, stays as it was
         return _NotRendered(doc.name, exc.location or doc.brief.at, str(exc))
-    finished = finish_pdf(pdf.data, pdf.structure, pdfa=task.pdfa)
+    finished = finish_pdf(pdf.data, pdfa=task.pdfa, tagged=tagged)
     if finished.pdfa_violations:  # no file rather than a false claim
         return _NotRendered(doc.name, settings.at if settings.pdfa else doc.brief.at,
                             "cannot make a PDF/A-2 file: "

@@ -1,11 +1,10 @@
-"""The logical structure of a rendered PDF, as plain data between the render and finish
-stages.
+"""The logical structure of a rendered PDF, as plain data.
 
 The renderer records, while it draws, which structure element each piece of page content
 belongs to (a marked-content id on a page) and which element each link annotation belongs
-to; the finish stage turns this record into the PDF's structure tree (``StructTreeRoot``,
-``ParentTree``, ``OBJR``).  Neither side needs the other's library: this module imports
-neither ReportLab nor pikepdf.
+to (:mod:`briefsmith.render.tagging`); when the pages are done, this record is written
+into the PDF as its structure tree (``StructTreeRoot``, ``ParentTree``, ``OBJR``:
+:mod:`briefsmith.render.tagwriter`).  The record itself imports no PDF library.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
-"""Finish stage: rendered PDF bytes + recorded structure -> tagged and/or PDF/A bytes.
+"""Finish stage: rendered PDF bytes -> PDF/A-2 bytes (or the bytes as they are).
 
 It sits between render and write, and is the only place that imports pikepdf (a binding
-of qpdf): ReportLab writes the pages, this stage adds what ReportLab has no API for, the
-structure tree (:mod:`.tags`) and the archival parts (:mod:`.archive`), and writes the file
-again with a content-derived ``/ID``, so the same input still gives the same bytes.  An
-untagged, non-archival build skips this stage and keeps ReportLab's bytes.
+of qpdf).  A PDF/A build gets what ReportLab has no API for, the archival parts
+(:mod:`.archive`: an sRGB output intent, PDF/A metadata), is written again with a
+content-derived ``/ID``, so the same input still gives the same bytes, and is validated
+before it may claim PDF/A.  Every other build keeps ReportLab's bytes and does not load
+qpdf at all: a tagged file's structure tree is written by the renderer
+(:mod:`briefsmith.render.tagwriter`).
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from ..structure import StructureTree
 
 if TYPE_CHECKING:
     import pikepdf
@@ -28,30 +28,23 @@ class FinishedPdf:
     pdfa_violations: tuple[str, ...] = ()
 
 
-def finish_pdf(data: bytes, structure: StructureTree | None, *, pdfa: bool) -> FinishedPdf:
-    """Add the structure tree (when ``structure`` is given) and make a PDF/A-2 file (when
-    ``pdfa``); a file the PDF/A validator does not approve comes back with the reasons."""
-    if structure is None and not pdfa:
+def finish_pdf(data: bytes, *, pdfa: bool, tagged: bool) -> FinishedPdf:
+    """Make a PDF/A-2 file (when ``pdfa``; level A when the PDF is ``tagged``); a file the
+    PDF/A validator does not approve comes back with the reasons."""
+    if not pdfa:
         return FinishedPdf(data)
-    # Imported here: an untagged, non-archival build does not pay for loading qpdf.
+    # Imported here: a build that is not archival does not pay for loading qpdf.
     import pikepdf
 
-    from .archive import declare_level_a, make_archival, violations, write_metadata
-    from .tags import write_structure
+    from .archive import declare_level_a, make_archival, violations
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        if structure is not None:
-            write_structure(pdf, structure)
-        write_metadata(pdf)
-        if pdfa:
-            make_archival(pdf)
+        make_archival(pdf)
         finished = _save(pdf)
-    if not pdfa:
-        return FinishedPdf(finished)
     problems = violations(finished)
     if problems:
         return FinishedPdf(finished, tuple(problems))
-    if structure is not None:  # approved as 2b; with its structure it is 2a
+    if tagged:  # approved as 2b; with its structure it is 2a
         with pikepdf.open(io.BytesIO(finished)) as pdf:
             declare_level_a(pdf)
             finished = _save(pdf)

@@ -4,9 +4,9 @@ pikepdf's PDF/A module does the repairs a ReportLab file needs (an sRGB output i
 the profile it ships, the Print flag on link annotations, a base encoding for TrueType
 subsets) and validates the written bytes with an allow-list built from the veraPDF rules
 for PDF/A-2b: it approves a file only when every construct in it is known to conform.
-Level A adds the tagged structure (written by :mod:`briefsmith.finish.tags`, checked by
-our own tests, since no validator for it is available); we only declare it when the file
-is tagged.
+Level A adds the tagged structure (written by the renderer,
+:mod:`briefsmith.render.tagwriter`, and checked by our own tests, since no validator for
+it is available); we only declare it when the file is tagged.
 
 Everything is kept reproducible: the XMP metadata dates are the document's own dates (not
 the time of the build) and the producer is the one ReportLab recorded.
@@ -18,9 +18,8 @@ import io
 
 import pikepdf
 
-# Content-derived /ID (reproducible bytes); the structure tree's many small dictionaries
-# go into compressed object streams (PDF 1.5, allowed in PDF/A-2), so a tagged file is no
-# larger than an untagged one.
+# Content-derived /ID (reproducible bytes); small dictionaries (the structure tree's, the
+# fonts' widths) go into compressed object streams (PDF 1.5, allowed in PDF/A-2).
 SAVE_OPTIONS = {"deterministic_id": True, "compress_streams": True,
                 "object_stream_mode": pikepdf.ObjectStreamMode.generate}
 
@@ -46,8 +45,8 @@ def make_archival(pdf: pikepdf.Pdf) -> None:
 
 
 def declare_level_a(pdf: pikepdf.Pdf) -> None:
-    """Claim PDF/A-2a: level B (validated) plus the tagged structure (written by
-    :mod:`.tags` and checked by our own tests, since the validator checks level B only)."""
+    """Claim PDF/A-2a: level B (validated) plus the tagged structure (written by the
+    renderer and checked by our own tests, since the validator checks level B only)."""
     with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
         meta["pdfaid:conformance"] = "A"
 
@@ -63,10 +62,3 @@ def violations(data: bytes) -> list[str]:
     return [f"{finding.message} ({finding.rule}, {finding.where})"
             for finding in report.findings] or ["the validator did not approve the file"]
 
-
-def write_metadata(pdf: pikepdf.Pdf) -> None:
-    """XMP metadata mirroring the document information (a title for PDF/UA readers)."""
-    # /Trapped has no XMP equivalent in PDF/A: leave it out rather than be warned.
-    info = {k: v for k, v in pdf.docinfo.items() if k != "/Trapped"}
-    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-        meta.load_from_docinfo(info)

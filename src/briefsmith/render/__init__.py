@@ -40,8 +40,7 @@ def preload_fonts(chains: dict[str, FontChain]) -> None:
 def render_pdf(doc: Document, bibliography: Bibliography, theme: Theme,
                chains: dict[str, FontChain], assets: Assets, *, epoch: int,
                creator: str, tagged: bool = True) -> RenderedPdf:
-    """The brief as PDF bytes; ``tagged``: with a record of its logical structure (which
-    the finish stage writes into the file)."""
+    """The brief as PDF bytes; ``tagged``: a tagged PDF, with its logical structure."""
     brief = doc.brief
     fonts = {role: register_chain(chain) for role, chain in chains.items()}
     labels = labels_for(brief.language)

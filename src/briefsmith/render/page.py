@@ -42,7 +42,6 @@ from reportlab.platypus import (
 )
 
 from ..diagnostics import Location
-from ..structure import StructureTree
 from ..theme import RunningText, Template, Theme
 from .keep import KeepWithNext
 from .markup import MarkupWriter
@@ -89,7 +88,6 @@ class RenderedPdf:
     data: bytes
     pages: int
     passes: int
-    structure: StructureTree | None = None  # what each piece of content is, when tagged
 
 
 def frame_size(theme: Theme) -> tuple[float, float]:
@@ -298,7 +296,8 @@ def lay_out(story_factory: Callable[[Mapping[str, int]], list[Flowable]], *, the
 
     With ``describe_link`` (which words a link annotation's target) the PDF is tagged: the
     story's flowables must have their structure assigned
-    (:func:`~briefsmith.render.tagging.assign_structure`), and the result carries it."""
+    (:func:`~briefsmith.render.tagging.assign_structure`), and the file holds its
+    structure tree."""
     anchor_pages: Mapping[str, int] = {}
     for passes in range(1, MAX_PASSES + 1):
         target = io.BytesIO()
@@ -309,8 +308,7 @@ def lay_out(story_factory: Callable[[Mapping[str, int]], list[Flowable]], *, the
         measured = doc.anchor_pages if theme.toc else {}
         if measured == anchor_pages:
             doc.finish()
-            structure = doc.canv.structure.tree() if describe_link else None
-            return RenderedPdf(target.getvalue(), doc.page, passes, structure)
+            return RenderedPdf(target.getvalue(), doc.page, passes)
         anchor_pages = measured
     raise RuntimeError("the layout did not settle")  # pragma: no cover
 

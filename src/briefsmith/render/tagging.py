@@ -15,8 +15,8 @@ ReportLab knows nothing of tagged PDF, so the renderer adds three things:
    ``/Role <</MCID n>> BDC ... EMC``.  Link annotations made while a flowable draws become
    ``Link`` elements under its element.
 3. :class:`StructureRecorder` collects the elements, in the order they are first drawn
-   (the reading order), into a :class:`~briefsmith.structure.StructureTree` of plain data
-   that the finish stage writes into the PDF.
+   (the reading order), into a :class:`~briefsmith.structure.StructureTree` of plain data,
+   which :mod:`.tagwriter` writes into the PDF when the canvas saves it.
 
 Nothing here changes what is drawn or where: a tagged build renders pixel for pixel like an
 untagged one.
@@ -37,6 +37,7 @@ from reportlab.platypus import Image as ImageFlowable
 from reportlab.platypus.flowables import BulletDrawer, LIIndenter, _Container, _ContainerSpace
 
 from ..structure import Content, Element, LinkAnnotation, StructureTree
+from .tagwriter import write_metadata, write_structure
 
 # Roles that group the flowables inside a box (a one-cell table drawn as a frame).
 
@@ -496,6 +497,14 @@ class TaggingCanvas(Canvas):
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         self.structure.finish_page()
         super().showPage()
+
+    def save(self) -> None:
+        """Write the structure tree and XMP metadata with the pages, in the one file."""
+        if len(self._code):  # an unfinished last page, as Canvas.save finishes it
+            self.showPage()
+        write_structure(self._doc, self.structure.tree())
+        write_metadata(self._doc)
+        super().save()
 
     def linkURL(self, url: str, rect: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N802
         super().linkURL(url, rect, *args, **kwargs)
