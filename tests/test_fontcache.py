@@ -32,11 +32,16 @@ def test_restored_metrics_equal_a_fresh_parse(family: str, tmp_path: Path,
     assert cache_file.exists()
     restored = load_ttfont(face).face
 
+    # The glyph-to-characters table (read only by HarfBuzz shaping) is decoded on demand.
+    assert "glyphToChar" not in vars(restored)
+    assert restored.glyphToChar == parsed.glyphToChar
     fresh, cached = vars(parsed), vars(restored)
     assert sorted(fresh) == sorted(cached)
     for key, value in fresh.items():
         if key == "_pdfScale":
             assert cached[key](1234) == value(1234)
+        elif key == "_ttf_data":  # the font file, mapped into memory
+            assert cached[key][:] == value[:] == Path(face.path).read_bytes()
         elif key != "_pos":
             assert cached[key] == value, key
     assert type(cached["name"]) is type(fresh["name"]) and cached["name"].ustr == fresh[

@@ -5,8 +5,11 @@ glyph locations in pure Python every time it is created: for a CJK face (30,000 
 that is ~0.2 s, more than laying out a whole brief.  Those tables are a function of the
 file, so after the first parse they are kept on disk (``marshal``: plain data, no code),
 keyed by the file's path, size, modification time, face index and the ReportLab version,
-and a later process restores them instead of parsing.  The file's bytes are still read,
-because subsetting copies glyphs out of them when the PDF is written.
+and a later process restores them instead of parsing.  The glyph-to-characters table,
+which only ReportLab's HarfBuzz shaping reads (briefsmith does not shape), is kept as
+marshalled bytes and decoded only if something asks for it.  The font file is mapped
+into memory rather than read: subsetting copies the glyphs a brief uses out of it when
+the PDF is written, a few hundred of a CJK collection's 16 MB.
 
 Only the metrics step is replaced: ReportLab's own ``TTFont`` constructor runs as usual
 around a face class that restores or records them.  Anything unexpected (an unreadable or
@@ -20,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import mmap
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,9 +35,10 @@ from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFace
 
 from ..fonts import FontFace, cache_dir
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 _NAME_BYTES = "\0TTFNameBytes"
 _NOT_KEPT = ("_pdfScale", "_pos")  # a function (rebuilt from unitsPerEm) and a read cursor
+_LAZY = "glyphToChar"  # kept as marshalled bytes, decoded when first asked for
 _MISSING = object()
 
 
@@ -49,6 +54,14 @@ def load_ttfont(face: FontFace) -> TTFont:
 class _CachedFace(TTFontFace):
     cache_file: Path
 
+    def readFile(self, f: object) -> None:  # noqa: N802 - ReportLab's name
+        """Map the font file instead of reading it (see the module docstring)."""
+        if not hasattr(self, "_ttf_data") and isinstance(f, str) and Path(f).is_file():
+            with Path(f).open("rb") as file:
+                self._ttf_data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+            self.filename = f
+        super().readFile(f)
+
     def extractInfo(self, charInfo: int = 1) -> None:  # noqa: N802, N803 - ReportLab's names
         if charInfo and self._restore():
             return
@@ -58,22 +71,33 @@ class _CachedFace(TTFontFace):
             self._record({k: v for k, v in vars(self).items()
                           if before.get(k, _MISSING) is not v and k not in _NOT_KEPT})
 
+    def __getattr__(self, name: str) -> Any:
+        """Called only for attributes that are not set: the lazy table of a restored face."""
+        if name == _LAZY and "_lazy_table" in vars(self):
+            value = marshal.loads(vars(self).pop("_lazy_table"))
+            setattr(self, _LAZY, value)
+            return value
+        raise AttributeError(name)
+
     def _restore(self) -> bool:
         try:
-            data = marshal.loads(self.cache_file.read_bytes())
-            if not isinstance(data, dict) or "unitsPerEm" not in data:
+            data, lazy = marshal.loads(self.cache_file.read_bytes())
+            if not isinstance(data, dict) or "unitsPerEm" not in data \
+                    or not isinstance(lazy, bytes):
                 return False
         except (OSError, ValueError, EOFError, TypeError):
             return False
         for key, value in data.items():
             setattr(self, key, _decode(value))
+        self._lazy_table = lazy
         units = self.unitsPerEm
         self._pdfScale = (lambda x: x) if units == 1000 else (lambda x: x * (1000 / units))
         return True
 
     def _record(self, data: dict[str, Any]) -> None:
         try:
-            encoded = marshal.dumps({key: _encode(value) for key, value in data.items()})
+            lazy = marshal.dumps(data.pop(_LAZY, None))
+            encoded = marshal.dumps(({key: _encode(value) for key, value in data.items()}, lazy))
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.cache_file.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(encoded)
