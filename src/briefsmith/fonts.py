@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -257,8 +258,10 @@ def coverage(path: str, index: int) -> frozenset[int]:
     if cache_file is not None:
         try:
             flat = json.loads(cache_file.read_text(encoding="utf-8"))
-            return frozenset(cp for start, end in zip(flat[::2], flat[1::2], strict=True)
-                             for cp in range(start, end + 1))
+            if len(flat) % 2:
+                raise ValueError("unpaired range")
+            ends = [end + 1 for end in flat[1::2]]
+            return frozenset(chain.from_iterable(map(range, flat[::2], ends)))
         except (OSError, ValueError, TypeError):
             pass
     from fontTools.ttLib import TTFont

@@ -124,11 +124,12 @@ def _sha256_file(path: Path) -> str:
 def environment_key(project: Project, digests: FileDigests, *, theme: str | None,
                     epoch: int | None, pdfa: bool = False) -> str:
     """What every brief's PDF depends on besides its own files."""
+    versions = _installed_versions()
     parts = [
         f"briefsmith={__version__}",
         f"python={platform.python_version()}",
         f"zlib={zlib.ZLIB_RUNTIME_VERSION}",
-        *(f"{name}={_version(name)}" for name in LIBRARIES),
+        *(f"{name}={versions.get(_normalise(name), 'none')}" for name in LIBRARIES),
         f"theme={theme or ''}",
         f"epoch={'' if epoch is None else epoch}",
         f"pdfa={pdfa}",
@@ -137,15 +138,12 @@ def environment_key(project: Project, digests: FileDigests, *, theme: str | None
     return _hash(parts)
 
 
-def _version(distribution: str) -> str:
-    """An installed distribution's version, from the name of its ``.dist-info`` folder.
+def _installed_versions() -> dict[str, str]:
+    """Installed distributions' versions by normalised name, from the names of their
+    ``.dist-info`` folders on ``sys.path`` (read once per decision, for every library).
 
     ``importlib.metadata`` (and its email parser) costs more to import than the whole skip
     decision, and importing the libraries to ask them would cost more still."""
-    return _installed_versions().get(_normalise(distribution), "none")
-
-
-def _installed_versions() -> dict[str, str]:
     found: dict[str, str] = {}
     for entry in sys.path:
         try:
