@@ -5,11 +5,14 @@ glyph locations in pure Python every time it is created: for a CJK face (30,000 
 that is ~0.2 s, more than laying out a whole brief.  Those tables are a function of the
 file, so after the first parse they are kept on disk (``marshal``: plain data, no code),
 keyed by the file's path, size, modification time, face index and the ReportLab version,
-and a later process restores them instead of parsing.  The glyph-to-characters table,
-which only ReportLab's HarfBuzz shaping reads (briefsmith does not shape), is kept as
-marshalled bytes and decoded only if something asks for it.  The font file is mapped
-into memory rather than read: subsetting copies the glyphs a brief uses out of it when
-the PDF is written, a few hundred of a CJK collection's 16 MB.
+and a later process restores them instead of parsing.  The five large tables (character
+to glyph, glyph to characters, widths, horizontal metrics, glyph positions) are kept as
+marshalled bytes and decoded when first used: a family is registered with all four
+styles, but a brief may never set a word in some of them (bold italic, a fallback
+family's bold), and the glyph-to-characters table is only read by ReportLab's HarfBuzz
+shaping, which briefsmith does not use.  The font file is mapped into memory rather than
+read: subsetting copies the glyphs a brief uses out of it when the PDF is written, a few
+hundred of a CJK collection's 16 MB.
 
 Only the metrics step is replaced: ReportLab's own ``TTFont`` constructor runs as usual
 around a face class that restores or records them.  Anything unexpected (an unreadable or
@@ -35,10 +38,11 @@ from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFace
 
 from ..fonts import FontFace, cache_dir
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 _NAME_BYTES = "\0TTFNameBytes"
 _NOT_KEPT = ("_pdfScale", "_pos")  # a function (rebuilt from unitsPerEm) and a read cursor
-_LAZY = "glyphToChar"  # kept as marshalled bytes, decoded when first asked for
+# Kept as marshalled bytes, decoded when first asked for.
+LAZY_TABLES = ("charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos")
 _MISSING = object()
 
 
@@ -72,37 +76,40 @@ class _CachedFace(TTFontFace):
                           if before.get(k, _MISSING) is not v and k not in _NOT_KEPT})
 
     def __getattr__(self, name: str) -> Any:
-        """Called only for attributes that are not set: the lazy table of a restored face."""
-        if name == _LAZY and "_lazy_table" in vars(self):
-            value = marshal.loads(vars(self).pop("_lazy_table"))
-            setattr(self, _LAZY, value)
-            return value
-        raise AttributeError(name)
+        """Called only for attributes that are not set: the lazy tables of a restored face."""
+        tables = vars(self).get("_lazy_tables")
+        if tables is None or name not in tables:
+            raise AttributeError(name)
+        value = marshal.loads(tables.pop(name))
+        if not tables:
+            del self._lazy_tables
+        setattr(self, name, value)
+        return value
 
     def _restore(self) -> bool:
         try:
             data, lazy = marshal.loads(self.cache_file.read_bytes())
             if not isinstance(data, dict) or "unitsPerEm" not in data \
-                    or not isinstance(lazy, bytes):
+                    or not isinstance(lazy, dict) or set(lazy) != set(LAZY_TABLES):
                 return False
         except (OSError, ValueError, EOFError, TypeError):
             return False
         for key, value in data.items():
             setattr(self, key, _decode(value))
-        self._lazy_table = lazy
+        self._lazy_tables = lazy
         units = self.unitsPerEm
         self._pdfScale = (lambda x: x) if units == 1000 else (lambda x: x * (1000 / units))
         return True
 
     def _record(self, data: dict[str, Any]) -> None:
         try:
-            lazy = marshal.dumps(data.pop(_LAZY, None))
+            lazy = {name: marshal.dumps(data.pop(name)) for name in LAZY_TABLES}
             encoded = marshal.dumps(({key: _encode(value) for key, value in data.items()}, lazy))
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.cache_file.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(encoded)
             tmp.replace(self.cache_file)
-        except (OSError, ValueError):
+        except (OSError, ValueError, KeyError):  # KeyError: a table the parse did not set
             pass  # no cache, no harm
 
 
