@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, ClassVar, Literal
 
 from .diagnostics import Location
@@ -554,17 +555,33 @@ class Document:
 # --------------------------------------------------------------------------- walking
 
 
+@cache
+def _walked_fields(cls: type) -> tuple[str, ...] | None:
+    """The fields a walk descends into (all but the record's position); ``None`` for a
+    type that is not a record.  Looked up once per class: walks run many times a build."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "at")
+
+
+def _has_records(value: object) -> bool:
+    """Whether a walk must look inside ``value`` (a tuple or a record, not a leaf)."""
+    return isinstance(value, tuple) or _walked_fields(type(value)) is not None
+
+
 def walk_citations(value: object) -> Iterator[CiteItem]:
     """Every citation item in a record tree, in reading order."""
     if isinstance(value, CiteItem):
         yield value
     elif isinstance(value, tuple):
         for item in value:
-            yield from walk_citations(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            if f.name != "at":
-                yield from walk_citations(getattr(value, f.name))
+            if _has_records(item):
+                yield from walk_citations(item)
+    elif (names := _walked_fields(type(value))) is not None:
+        for name in names:
+            child = getattr(value, name)
+            if _has_records(child):
+                yield from walk_citations(child)
 
 
 def walk_source_citations(value: object) -> Iterator[CiteItem]:
@@ -576,12 +593,14 @@ def walk_records(value: object) -> Iterator[object]:
     """Every dataclass record in a tree, parents before children, in reading order."""
     if isinstance(value, tuple):
         for item in value:
-            yield from walk_records(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            if _has_records(item):
+                yield from walk_records(item)
+    elif (names := _walked_fields(type(value))) is not None:
         yield value
-        for f in dataclasses.fields(value):
-            if f.name != "at":
-                yield from walk_records(getattr(value, f.name))
+        for name in names:
+            child = getattr(value, name)
+            if _has_records(child):
+                yield from walk_records(child)
 
 
 def walk_files(value: object) -> Iterator[tuple[ProjectPath, Location]]:

@@ -18,6 +18,7 @@ import string
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -492,9 +493,17 @@ def _strings(value: object) -> Iterator[str]:
     elif isinstance(value, tuple | list):
         for item in value:
             yield from _strings(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            yield from _strings(getattr(value, f.name))
+    elif (names := _field_names(type(value))) is not None:
+        for name in names:
+            yield from _strings(getattr(value, name))
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A record class's field names, looked up once (``None``: not a record)."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def write_schemas(project: Project, output_dir: Path | None = None) -> list[Path]:

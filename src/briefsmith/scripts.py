@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
 
 # Bidirectional classes of right-to-left letters and of the explicit direction controls.
 _RTL_CLASSES = frozenset({"R", "AL"})
@@ -66,6 +67,7 @@ def cannot_set(char: str) -> bool:
     return _reason(char) is not None
 
 
+@cache  # per distinct character: every character of every text is asked about
 def _reason(char: str) -> str | None:
     bidi = unicodedata.bidirectional(char)
     if bidi in _RTL_CLASSES:

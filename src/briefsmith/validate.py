@@ -14,6 +14,7 @@ import dataclasses
 import io
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -313,13 +314,17 @@ def _texts(value: object) -> Iterator[tuple[str, str, Location | RichText]]:
         where = getattr(record, "at", None)
         if where is None:
             continue
-        roles = {f.name: f.metadata.get("role", "body") for f in dataclasses.fields(record)}
-        for info in fields_of(type(record)):
-            val = getattr(record, info.name)
-            role = roles.get(info.name, "body")
-            if not role:
-                continue  # not printed (ids, paths, settings)
-            yield from _field_texts(val, role, where)
+        for name, role in _printed_fields(type(record)):
+            yield from _field_texts(getattr(record, name), role, where)
+
+
+@cache
+def _printed_fields(cls: type) -> tuple[tuple[str, str], ...]:
+    """``(field, font role)`` for each YAML field of a record class that gets printed
+    (not ids, paths or settings, whose role is empty)."""
+    roles = {f.name: f.metadata.get("role", "body") for f in dataclasses.fields(cls)}
+    return tuple((info.name, roles.get(info.name, "body")) for info in fields_of(cls)
+                 if roles.get(info.name, "body"))
 
 
 def _field_texts(value: object, role: str,
