@@ -46,8 +46,8 @@ def _inked(run: str, covered: frozenset[int]) -> str:
     print as whatever the font draws for them, a ``.notdef`` box or, in Noto, a dotted
     marker.  A space the font lacks becomes an ordinary space; soft hyphens stay
     (ReportLab turns them into hyphenation points)."""
-    if all(needs_glyph(c) or (c.isspace() and ord(c) in covered) for c in run):
-        return run
+    if all(needs_glyph(c) or (c.isspace() and ord(c) in covered) for c in set(run)):
+        return run  # (each distinct character asked once)
     out = []
     for char in run:
         if needs_glyph(char) or char == SOFT_HYPHEN or (char.isspace() and ord(char) in covered):
