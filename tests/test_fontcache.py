@@ -47,6 +47,13 @@ def test_restored_metrics_equal_a_fresh_parse(family: str, tmp_path: Path,
             assert cached[key] == value, key
     assert type(cached["name"]) is type(fresh["name"]) and cached["name"].ustr == fresh[
         "name"].ustr
+    # Subsetting slices the glyph table, handed out as a view of the mapped file.
+    start, length = restored.get_table_pos("glyf")
+    table = restored.get_table("glyf")
+    data = Path(face.path).read_bytes()
+    assert len(table) == length
+    assert table[100:164] == data[start + 100:start + 164] and table[length - 8:] == data[
+        start + length - 8:start + length]
 
 
 def test_a_corrupt_metrics_cache_is_ignored(tmp_path: Path,

@@ -12,7 +12,8 @@ styles, but a brief may never set a word in some of them (bold italic, a fallbac
 family's bold), and the glyph-to-characters table is only read by ReportLab's HarfBuzz
 shaping, which briefsmith does not use.  The font file is mapped into memory rather than
 read: subsetting copies the glyphs a brief uses out of it when the PDF is written, a few
-hundred of a CJK collection's 16 MB.
+hundred of a CJK collection's 16 MB, and it gets the glyph table as a view of the file
+rather than a copy of it (10 MB, 7 ms, for every PDF set with a CJK face).
 
 Only the metrics step is replaced: ReportLab's own ``TTFont`` constructor runs as usual
 around a face class that restores or records them.  Anything unexpected (an unreadable or
@@ -66,6 +67,14 @@ class _CachedFace(TTFontFace):
             self.filename = f
         super().readFile(f)
 
+    def get_table(self, tag: str) -> bytes | _TableView:
+        """The glyph table (which subsetting only slices, glyph by glyph) as a view of the
+        mapped file; every other table as ReportLab reads it."""
+        if tag == "glyf" and isinstance(self._ttf_data, mmap.mmap):
+            start, length = self.get_table_pos(tag)
+            return _TableView(self._ttf_data, start, length)
+        return super().get_table(tag)
+
     def extractInfo(self, charInfo: int = 1) -> None:  # noqa: N802, N803 - ReportLab's names
         if charInfo and self._restore():
             return
@@ -111,6 +120,26 @@ class _CachedFace(TTFontFace):
             tmp.replace(self.cache_file)
         except (OSError, ValueError, KeyError):  # KeyError: a table the parse did not set
             pass  # no cache, no harm
+
+
+class _TableView:
+    """A table of a mapped font file, copied out one slice at a time."""
+
+    __slots__ = ("_data", "_length", "_start")
+
+    def __init__(self, data: mmap.mmap, start: int, length: int) -> None:
+        self._data = data
+        self._start = start
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: slice) -> bytes:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("a font table view is only sliced")
+        start, stop, _ = index.indices(self._length)
+        return self._data[self._start + start:self._start + max(start, stop)]
 
 
 @contextlib.contextmanager
