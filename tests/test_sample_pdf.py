@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, SAMPLE_BRIEF, Cli
 from pdfinspect import Pdf, normalise
 
 SECTION_TITLES = ["Rural vitalization", "Healthcare", "Support for women", "Jobs"]
@@ -34,7 +35,7 @@ def test_references_are_listed_in_order_of_first_citation(sample_pdf: Path) -> N
     second = references.index("[2] Renmin University of China")
     assert first < second
     # The article is cited first (key messages), the report only later.
-    body = text[: text.rindex("Evidence")]
+    body = text[: text.index("Evidence")]  # the appendix repeats the markers
     assert body.index("[1]") < body.index("[1, 2]")
     assert "[2]" not in body.replace("[1, 2]", "")
 
@@ -154,3 +155,36 @@ def test_cross_references_link_to_the_chart_and_the_table(sample_pdf: Path) -> N
     for label, link in links.items():
         target = pdf.page_text(link.target_page)
         assert f"{label}:" in normalise(target), label
+
+
+@pytest.mark.parametrize("theme", ["default", "report"])
+def test_running_head_names_the_section_that_opens_the_page(sample_project: Path, cli: Cli,
+                                                            theme: str) -> None:
+    """When a heading opens a page, the running head names that section (not the one
+    before it, even when keep-with-next moved the heading there)."""
+    assert cli("-C", sample_project, "build", "--theme", theme).exit_code == 0
+    document = Pdf(sample_project / "out" / f"{SAMPLE_BRIEF}.pdf")
+    opened = 0
+    for index in range(1, document.pages):
+        page = document.plumber.pages[index]
+        words = page.extract_words(keep_blank_chars=True)
+        rule = 0.09 * float(page.height)  # the running head sits above the text block
+        head = " ".join(w["text"] for w in words if w["top"] < rule and w["x0"] > page.width / 2)
+        body = [w for w in words if w["top"] > rule]
+        first_line = " ".join(w["text"] for w in body if w["top"] == min(b["top"] for b in body))
+        match = re.fullmatch(r"(?:\d+\s+)?(Rural vitalization|Healthcare|Support for women|Jobs"
+                             r"|Evidence|References)", first_line.strip())
+        if match:
+            opened += 1
+            assert head.strip() == match.group(1), (index + 1, head, first_line)
+    assert opened, "no page opens with a heading in this theme"
+
+
+def test_contents_follow_the_order_of_the_document(sample_project: Path, cli: Cli) -> None:
+    assert cli("-C", sample_project, "build", "--theme", "report").exit_code == 0
+    document = Pdf(sample_project / "out" / f"{SAMPLE_BRIEF}.pdf")
+    lines = (document.plumber.pages[1].extract_text() or "").splitlines()
+    entries = (re.fullmatch(r"(.+?)[\s.]*\.\s*(\d+)", line) for line in lines)
+    contents = [entry.group(1).strip() for entry in entries if entry]
+    outline = [title for level, title in document.outline() if title != "Key messages"]
+    assert contents == outline

@@ -39,6 +39,7 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageTemplate,
     Paragraph,
+    Spacer,
 )
 
 from ..diagnostics import Location
@@ -195,7 +196,10 @@ class BriefDocTemplate(BaseDocTemplate):
             self.anchor_pages[anchor] = self.page
         title = getattr(flowable, "outline_title", None)
         if title is None:
-            self.page_has_content = True
+            # Frame breaks (keep-with-next inserts them) and spaces are not content: a
+            # heading after them still opens the page and names it in the running head.
+            if not isinstance(flowable, ActionFlowable | Spacer):
+                self.page_has_content = True
             return
         self.canv.addOutlineEntry(title, flowable.anchor, level=flowable.level, closed=False)
         section = getattr(flowable, "section_title", None)

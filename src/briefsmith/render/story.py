@@ -20,7 +20,7 @@ from reportlab.platypus import (
     Table,
 )
 
-from ..model import Brief, Document, Heading, Section
+from ..model import Brief, Document, Heading, KeyFigures, Section
 from .blocks import image_flowable, render_block
 from .context import Anchor, RenderContext, heading_paragraph, located_at, tag
 from .page import ColumnStart, column_width
@@ -56,10 +56,11 @@ class TocEntry(Flowable):
         canv = self.canv
         self.para.drawOn(canv, 0, 0)
         self.number.drawOn(canv, self.width - self.number_width, 0)
+        # The line widths already count the entry's indent; the last line's baseline sits
+        # one leading minus the font size above the bottom, whatever the number of lines.
         widths = self.para.getActualLineWidths0() or [0]
-        indent = self.style.leftIndent
-        last_line_end = indent + widths[-1] + 2 * mm
-        baseline = self.style.fontSize * 0.22
+        last_line_end = widths[-1] + 2 * mm
+        baseline = self.style.leading - self.style.fontSize
         dots_end = self.width - self.number_width + 1 * mm
         if dots_end - last_line_end > 4 * mm:
             with artifact(canv, "Layout"):
@@ -96,7 +97,10 @@ def build_story(doc: Document, ctx: RenderContext,
     if doc.brief.key_messages:
         story += located_at(key_messages(doc.brief, ctx), doc.brief.key_messages[0].at)
     story.append(ColumnStart())
-    ctx = replace(ctx, frame_width=column_width(ctx.theme))
+    figures = (item for section in doc.sections for block in section.blocks
+               if isinstance(block, KeyFigures) for item in block.items)
+    ctx = replace(ctx, frame_width=column_width(ctx.theme),
+                  figure_anchors={id(item): f"figure-{n}" for n, item in enumerate(figures, 1)})
     lists = {refs.section: refs for refs in ctx.bibliography.lists}
     for number, section in enumerate(doc.sections, 1):
         story += located_at(section_flowables(section, ctx), section.at)
@@ -181,17 +185,19 @@ def contents(doc: Document, ctx: RenderContext,
     for target in ctx.targets.sections():
         number = f"{target.number}\u2002" if ctx.theme.numbered_headings else ""
         entries.append((number + target.title, target.anchor, target.level))
-    if any(refs.section is None for refs in ctx.bibliography.lists):
-        entries.append((ctx.labels.references, "references", 0))
+    # In the order build_story sets them: the evidence appendix, then the references.
     if doc.brief.citations.evidence:
         entries.append((ctx.labels.evidence, "evidence", 0))
+    if any(refs.section is None for refs in ctx.bibliography.lists):
+        entries.append((ctx.labels.references, "references", 0))
     number_style = s.toc_0.clone("toc_number", alignment=2, leftIndent=0)
     for title, anchor, level in entries:
         style = s.toc_0 if level == 0 else s.toc_1
         page = anchor_pages.get(anchor)
         story.append(tag(TocEntry(ctx.headings.text(title), style, anchor,
                                   str(page) if page else "", number_style.clone(
-                                      "n", fontSize=style.fontSize, textColor=style.textColor)),
+                                      "n", fontSize=style.fontSize, leading=style.leading,
+                                      textColor=style.textColor)),
                          "TOCI", parent=toc))
     story.append(HRFlowable(width="100%", thickness=0.5, color=ctx.colour("rule"),
                             spaceBefore=ctx.theme.spacing.block / 2,
