@@ -188,3 +188,28 @@ def test_contents_follow_the_order_of_the_document(sample_project: Path, cli: Cl
     contents = [entry.group(1).strip() for entry in entries if entry]
     outline = [title for level, title in document.outline() if title != "Key messages"]
     assert contents == outline
+
+
+def test_evidence_links_each_figure_to_its_callout(sample_pdf: Path) -> None:
+    document = Pdf(sample_pdf)
+    evidence_page = next(i for i in range(document.pages)
+                         if "Evidence" in document.page_text(i).splitlines()[1:3]
+                         or document.page_text(i).lstrip().startswith("Evidence"))
+    links = [link for link in document.joined_internal_links()
+             if link.page == evidence_page and link.text == "10 million"]
+    assert len(links) == 1
+    target = links[0]
+    value = [w for w in document.plumber.pages[target.target_page].extract_words()
+             if w["text"] == "10"]
+    assert value, "the callout is on the linked page"
+    height = float(document.plumber.pages[target.target_page].height)
+    # The destination is the top of the callout's value line.
+    assert any(abs((height - w["top"]) - target.target_top) < 30 for w in value)
+
+
+def test_english_hyphenates_with_american_patterns_unless_british() -> None:
+    from briefsmith.render.styles import hyphenation_language
+
+    assert hyphenation_language("en") == "en_US"
+    assert hyphenation_language("en-GB") == "en_GB"
+    assert hyphenation_language("zh-CN") == ""
