@@ -147,8 +147,8 @@ def test_every_fact_in_the_sample_cites_a_source() -> None:
 def test_cross_references_link_to_the_chart_and_the_table(sample_pdf: Path) -> None:
     pdf = Pdf(sample_pdf)
     text = normalise(pdf.text())
-    assert "Figure 1: Job opportunities in China linked to Alibaba's ecosystem" in text
-    assert "Table 1: Alibaba's programmes against poverty" in text
+    assert "Figure 1: Job opportunities in China linked to Alibaba’s ecosystem" in text
+    assert "Table 1: Alibaba’s programmes against poverty" in text
     links = {link.text: link for link in pdf.internal_links()
              if link.text in ("Figure 1", "Table 1")}
     assert set(links) == {"Figure 1", "Table 1"}

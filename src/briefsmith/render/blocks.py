@@ -92,6 +92,7 @@ def bullet_list(block: BulletList, ctx: RenderContext) -> list[Flowable]:
     return [tag(ListFlowable(
         items,
         bulletType="1" if block.ordered else "bullet",
+        bulletFormat="%s." if block.ordered else None,
         start=None if block.ordered else "\u2022",
         bulletColor=ctx.colour("accent"),
         bulletFontName=(ctx.styles.h2.fontName if block.ordered
@@ -168,7 +169,9 @@ def timeline(block: Timeline, ctx: RenderContext) -> list[Flowable]:
     style = ctx.styles.timeline_date
     dates = [ctx.labels.date(entry.date) for entry in block.entries]
     widest = max(ctx.text_width(d, style.fontSize, "headings", "bold") for d in dates)
-    date_width = min(max(widest + 4 * mm + 1, 16 * mm), 45 * mm)
+    # Wide enough for the longest date ("15 de febrero de 2024"), but never more than a
+    # third of the text column.
+    date_width = min(max(widest + 4 * mm + 1, 16 * mm), ctx.frame_width / 3)
     rows = []
     for entry, date in zip(block.entries, dates, strict=True):
         event = ctx.body.rich(entry.event)
@@ -208,8 +211,10 @@ def timeline(block: Timeline, ctx: RenderContext) -> list[Flowable]:
 @renders(Quote)
 def quote(block: Quote, ctx: RenderContext) -> list[Flowable]:
     """A pull quote: large primary-coloured text beside an accent bar, the speaker below."""
+    quotes = ctx.labels.quotes
     inner: list[Flowable] = [Paragraph(
-        "\u201c" + ctx.body.rich(block.text) + "\u201d", ctx.styles.quote)]
+        ctx.body.text(quotes[0]) + ctx.body.rich(block.text) + ctx.body.text(quotes[1]),
+        ctx.styles.quote)]
     if block.attribution is not None:
         inner.append(Paragraph("\u2014\u2002" + ctx.headings.rich(block.attribution),
                                ctx.styles.quote_attribution))

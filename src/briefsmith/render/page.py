@@ -173,6 +173,9 @@ class BriefDocTemplate(BaseDocTemplate):
 
     # -- hooks -------------------------------------------------------------------------
 
+    def beforeDocument(self) -> None:  # noqa: N802 - ReportLab's name
+        self.canv.showOutline()  # open the bookmarks panel: a brief is read by its outline
+
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         first = flowables[0] if flowables else None
         try:
