@@ -28,6 +28,28 @@ from .references import evidence_appendix, reference_list
 from .tagging import Node, artifact
 
 
+class BalancedParagraph(Paragraph):
+    """A title whose lines are about equally long ("Every Block in One / Brief" becomes
+    "Every Block / in One Brief"): the narrowest measure that needs no extra line, as CSS
+    ``text-wrap: balance`` does.  It still takes the full width of the frame."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        _width, height = super().wrap(available_width, available_height)
+        lines = len(self.blPara.lines)
+        if lines < 2:
+            return available_width, height
+        narrow, wide = available_width / 2, available_width
+        for _ in range(10):  # bisect to within 0.1 % of the width
+            middle = (narrow + wide) / 2
+            super().wrap(middle, available_height)
+            if len(self.blPara.lines) > lines:
+                narrow = middle
+            else:
+                wide = middle
+        _width, height = super().wrap(wide, available_height)
+        return available_width, height
+
+
 class TocEntry(Flowable):
     """One line of the table of contents: linked title, dot leaders, linked page number."""
 
@@ -137,7 +159,7 @@ def title_block(brief: Brief, ctx: RenderContext) -> list[Flowable]:
             story += [logo, Spacer(1, 3 * mm)]
     story += [
         Paragraph(ctx.headings.text(ctx.labels.policy_brief.upper()), s.kicker),
-        tag(Paragraph(ctx.headings.text(brief.title), s.title), "Title"),
+        tag(BalancedParagraph(ctx.headings.text(brief.title), s.title), "Title"),
     ]
     if brief.subtitle:
         story.append(Paragraph(ctx.headings.text(brief.subtitle), s.subtitle))
@@ -163,7 +185,7 @@ def cover(brief: Brief, ctx: RenderContext) -> list[Flowable]:
     story += [
         Spacer(1, ctx.frame_height * 0.22),
         Paragraph(ctx.headings.text(ctx.labels.policy_brief.upper()), s.kicker),
-        tag(Paragraph(ctx.headings.text(brief.title), s.cover_title), "Title"),
+        tag(BalancedParagraph(ctx.headings.text(brief.title), s.cover_title), "Title"),
     ]
     if brief.subtitle:
         story.append(Paragraph(ctx.headings.text(brief.subtitle), s.cover_subtitle))
