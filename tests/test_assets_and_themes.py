@@ -61,7 +61,8 @@ def test_csv_problems_point_into_the_csv_file(minimal_project: Path, cli: Cli) -
     data = minimal_project / "content" / "data"
     data.mkdir()
     (data / "ragged.csv").write_text("a,b\n1,2\n\n3\n", encoding="utf-8")
-    (data / "words.csv").write_text("year,value\n2020,12\n2021,lots\n", encoding="utf-8")
+    (data / "words.csv").write_text("year,value\n2020,12\n2021,lots\n2022,1e400\n",
+                                    encoding="utf-8")
     _section(minimal_project,
              "  - table: {caption: Ragged, csv: data/ragged.csv}\n"
              "  - chart: {type: line, caption: Words, csv: data/words.csv, source: doe-2019}\n")
@@ -70,6 +71,8 @@ def test_csv_problems_point_into_the_csv_file(minimal_project: Path, cli: Cli) -
     assert "content/data/ragged.csv:4:1: error: row has 1 cells, the header has 2" in result.stderr
     assert ("content/data/words.csv:3:2: error: 'lots' in column 'value' is not a number"
             in result.stderr)
+    assert ("content/data/words.csv:4:2: error: '1e400' in column 'value' is not a finite "
+            "number (it is too large to compute with)" in result.stderr)
 
 
 def test_a_built_brief_records_the_files_its_blocks_read(minimal_project: Path,

@@ -111,11 +111,15 @@ def test_strict_turns_warnings_into_failure(minimal_project: Path, cli: Cli) -> 
     assert strict.stderr.splitlines()[-1] == "0 errors, 1 warning"
 
 
-def test_bad_source_date_epoch_is_a_usage_error(minimal_project: Path, cli: Cli) -> None:
-    for value in ("1.5", "abc", "99999999999999"):
-        result = cli("-C", minimal_project, "build", env={"SOURCE_DATE_EPOCH": value})
-        assert result.exit_code == 2, value
-        assert "SOURCE_DATE_EPOCH" in result.stderr
+@pytest.mark.parametrize("command", ["build", "sources"])
+def test_bad_source_date_epoch_is_a_usage_error(command: str, minimal_project: Path,
+                                                cli: Cli) -> None:
+    # "²" and fullwidth digits pass str.isdigit() but are no number int() reads.
+    for value in ("1.5", "abc", "99999999999999", "\u00b2", "\uff11\uff12\uff13", "-5"):
+        result = cli("-C", minimal_project, command, env={"SOURCE_DATE_EPOCH": value})
+        assert result.exit_code == 2, (value, result.output)
+        assert "SOURCE_DATE_EPOCH must be a whole number of seconds" in result.stderr \
+            or "after the year 9999" in result.stderr
     assert not (minimal_project / "out").exists()
 
 

@@ -143,3 +143,22 @@ def test_an_internal_error_is_one_line_not_a_traceback(minimal_project: Path, cl
     assert result.stderr.splitlines()[0] == \
         "briefsmith: internal error: ZeroDivisionError: division by zero"
     assert "Traceback" not in result.output
+
+
+def test_a_no_op_build_removes_a_killed_builds_temporary_file(minimal_project: Path,
+                                                              cli: Cli) -> None:
+    """The README promises it: even when every PDF is up to date (nothing is written)."""
+    assert cli("-C", minimal_project, "build").exit_code == 0
+    out = minimal_project / "out"
+    dead = out / ".mini.pdf.9999999.abcd1234.tmp"  # above any pid_max: no such process
+    dead.write_bytes(b"%PDF-half")
+    alive = out / f".mini.pdf.{os.getpid()}.efgh5678.tmp"  # a build running beside us
+    alive.write_bytes(b"%PDF-half")
+    foreign = out / ".notes.tmp"  # not ours: left alone
+    foreign.write_text("x")
+
+    result = cli("-C", minimal_project, "build")
+
+    assert "0 built, 1 up to date" in result.stdout
+    assert not dead.exists()
+    assert alive.exists() and foreign.exists()

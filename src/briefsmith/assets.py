@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -198,6 +199,11 @@ def chart_data(chart: Chart, assets: Assets) -> tuple[ChartData | None, list[tup
                 if not _NUMBER_RE.match(value):
                     problems.append((Location(display, line, col + 1),
                                      f"'{cell}' in column '{header[col]}' is not a number"))
+                    continue
+                if not math.isfinite(float(value)):
+                    problems.append((Location(display, line, col + 1),
+                                     f"'{cell}' in column '{header[col]}' is not a finite "
+                                     "number (it is too large to compute with)"))
                     continue
                 columns[col - 1].append(float(value))
         if problems:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 import types
 import typing
@@ -371,7 +372,12 @@ def _integer(conv: Converter, node: Scalar, context: str) -> Any:
 def _number(conv: Converter, node: Scalar, context: str) -> Any:
     value = node.value.strip()
     if FLOAT_RE.match(value):
-        return float(value)
+        number = float(value)
+        if math.isfinite(number):
+            return number
+        conv.problems.error(node.location, f"{_prefix(context)}'{value}' is not a finite "
+                                           "number (it is too large to compute with)")
+        return INVALID
     conv.problems.error(node.location, f"{_prefix(context)}expected a number, found '{value}'")
     return INVALID
 

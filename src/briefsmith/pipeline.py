@@ -14,6 +14,7 @@ import calendar
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 import string
 import time
 from collections.abc import Iterator, Sequence
@@ -53,9 +54,17 @@ from .read import ContentReader
 from .theme import Theme, load_theme
 from .typography import typeset_quotes
 from .validate import unused_sources, validate_document, validate_sources
-from .write import ManifestEntry, read_manifest, update_manifest, update_timings, write_atomic
+from .write import (
+    ManifestEntry,
+    read_manifest,
+    remove_stale_temporaries_in,
+    update_manifest,
+    update_timings,
+    write_atomic,
+)
 
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: PDF dates have four-digit years
+_EPOCH_RE = re.compile(r"^[0-9]+$")
 # Characters the renderer writes itself (numbers, bullets, quotes, leaders, spaces).
 # Reference entries and markers come from the citation style, so whole blocks of Latin
 # letters and punctuation are kept too (each font keeps only what it has).
@@ -133,7 +142,7 @@ def parse_source_date_epoch(text: str | None) -> int | None:
     if text is None or not text.strip():
         return None
     value = text.strip()
-    if not value.isdigit():
+    if not _EPOCH_RE.match(value):  # ASCII digits: str.isdigit() also accepts "²" and "１"
         raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got '{value}'")
     epoch = int(value)
     if epoch > MAX_EPOCH:
@@ -307,6 +316,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     started = time.perf_counter()
     output_dir = _output_dir(project, options.output_dir)
     paths = select_briefs(project, names)
+    remove_stale_temporaries_in(output_dir)
     if options.shard is not None:
         paths = [p for p in paths if options.shard.contains(p.stem)]
     state = BuildState.load(output_dir, listed=read_manifest(output_dir))

@@ -18,8 +18,10 @@ from run to run, build seconds per brief, goes to ``timings.json`` beside it.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
+import re
 import tempfile
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -28,6 +30,9 @@ from pathlib import Path
 MANIFEST_NAME = "manifest.json"
 TIMINGS_NAME = "timings.json"
 MANIFEST_VERSION = 2
+# ``.<target>.<pid>.<random>.tmp``, as written by :func:`write_atomic` (mkstemp's random
+# part has no dots).
+_TEMPORARY = re.compile(r"^\..+\.([0-9]+)\.[^.]+\.tmp$")
 
 
 @dataclass(frozen=True)
@@ -65,10 +70,25 @@ def write_atomic(target: Path, data: bytes, *, sync: bool = True) -> None:
 
 def remove_stale_temporaries(target: Path) -> list[Path]:
     """Delete temporary files of ``target`` left by killed processes; returns them."""
+    return _remove_dead(target.parent.glob(f".{glob.escape(target.name)}.*.tmp"))
+
+
+def remove_stale_temporaries_in(folder: Path) -> list[Path]:
+    """Delete every temporary file in ``folder`` left by a killed process; returns them.
+
+    A build runs this first, so a PDF that is up to date (and never rewritten) does not
+    keep a killed build's leftover beside it."""
+    try:
+        return _remove_dead(folder.glob(".*.tmp"))
+    except OSError:
+        return []
+
+
+def _remove_dead(candidates: Iterable[Path]) -> list[Path]:
     removed = []
-    for tmp in target.parent.glob(f".{target.name}.*.tmp"):
-        pid = tmp.name[len(target.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _process_alive(int(pid)):
+    for tmp in candidates:
+        match = _TEMPORARY.match(tmp.name)
+        if match and not _process_alive(int(match.group(1))):
             with contextlib.suppress(OSError):
                 tmp.unlink()
                 removed.append(tmp)
