@@ -245,7 +245,7 @@ def parse_yaml(text: str, display: str, problems: Problems) -> Node | None:
     if not _has_content(text):
         problems.error(Location(display), "file is empty")
         return None
-    if _report_forbidden_characters(text, display, problems):
+    if report_forbidden_characters(text, display, problems):
         return None
     composer = _Composer(text, display, problems)
     try:
@@ -267,8 +267,10 @@ def _has_content(text: str) -> bool:
     return False
 
 
-def _report_forbidden_characters(text: str, display: str, problems: Problems) -> bool:
-    """One located error per distinct forbidden character (a binary file has thousands)."""
+def report_forbidden_characters(text: str, display: str, problems: Problems,
+                                what: str = "a YAML file") -> bool:
+    """One located error per distinct forbidden character (a binary file has thousands);
+    True if there was any.  ``what`` names the kind of file in the message."""
     first: dict[str, int] = {}
     counts: dict[str, int] = {}
     for match in _FORBIDDEN_RAW.finditer(text):
@@ -280,7 +282,7 @@ def _report_forbidden_characters(text: str, display: str, problems: Problems) ->
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         times = f" ({counts[char]:,} times in this file)" if counts[char] > 1 else ""
         problems.error(Location(display, line, col),
-                       f"{describe_forbidden(char)} is not allowed in a YAML file{times}")
+                       f"{describe_forbidden(char)} is not allowed in {what}{times}")
     return bool(first)
 
 
@@ -404,7 +406,7 @@ class _Composer:
             self.problems.error(where, f"YAML tag '{_short_tag(event.tag)}' is not allowed here")
         value = event.value
         for offset, char in enumerate(value):
-            if _is_forbidden_in_text(char):
+            if is_forbidden_in_text(char):
                 self.problems.error(where, f"{describe_forbidden(char)} at position "
                                            f"{offset + 1} of this text is not allowed")
                 break
@@ -445,7 +447,7 @@ class _Composer:
         return Mapping(closed.location, tuple(entries)), size
 
 
-def _is_forbidden_in_text(char: str) -> bool:
+def is_forbidden_in_text(char: str) -> bool:
     """Characters no printed text may hold, even when written as an escape (``"\\a"``)."""
     if char in _ALLOWED_TEXT_CONTROLS:
         return False
