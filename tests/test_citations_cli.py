@@ -241,3 +241,25 @@ def test_a_citation_gate_blocks_only_the_brief_that_sets_it(minimal_project: Pat
         "not with 'uncited: <reason>'"]
     assert (minimal_project / "out" / "mini.pdf").is_file()
     assert not (minimal_project / "out" / "strict.pdf").exists()
+
+
+def test_sources_for_some_briefs_calls_no_source_unused(minimal_project: Path,
+                                                         cli: Cli) -> None:
+    """'Never cited' is a verdict on the whole project: a brief that cites only one
+    source says nothing about the others, nor does a project with an unreadable section."""
+    content = minimal_project / "content"
+    (content / "two.yaml").write_text("title: Two\nblocks:\n  - paragraph: Doe [@doe-2019].\n")
+    (minimal_project / "briefs" / "other.yaml").write_text(
+        "title: Other\ndate: 2024-05-01\nsections: [two.yaml]\n")
+
+    subset = cli("-C", minimal_project, "sources", "other", "--strict")
+    assert subset.exit_code == 0, subset.output
+    assert "never cited" not in subset.stderr
+    assert "unused:\n  smith-2020" in subset.stdout  # still listed for that brief
+
+    (content / "intro.yaml").write_text("title: [unclosed\n")
+    broken = cli("-C", minimal_project, "sources")
+    assert broken.exit_code == 1
+    assert "never cited" not in broken.stderr
+    assert _errors(broken) == ["content/intro.yaml:1:8: error: this '[' list is never closed "
+                               "with ']' (or an item in it is missing a comma)"]

@@ -43,7 +43,7 @@ from .diagnostics import Location, Problem, Severity
 from .fonts import font_dirs, font_files
 from .model import Document
 from .project import FONTS_DIR, SOURCES_FILE, STYLES_DIR, Project
-from .theme import PACKAGED_THEMES, Theme
+from .theme import PACKAGED_THEMES, THEME_SUFFIXES, Theme
 from .write import write_atomic
 
 STATE_NAME = ".briefsmith-state.json"
@@ -69,7 +69,8 @@ def brief_inputs(doc: Document, theme: Theme | None, named: Iterable[str] = ()
             files.add(name)
             if name.startswith(PACKAGED_PREFIX):
                 # A project theme of the same name would have been used instead.
-                files.add(f"{STYLES_DIR}/{name.removeprefix(PACKAGED_PREFIX)}")
+                stem = name.removeprefix(PACKAGED_PREFIX).removesuffix(".yaml")
+                files.update(f"{STYLES_DIR}/{stem}{suffix}" for suffix in THEME_SUFFIXES)
     return tuple(sorted(files))
 
 

@@ -51,7 +51,7 @@ from .project import (
     Project,
 )
 from .read import ContentReader
-from .theme import Theme, load_theme
+from .theme import Theme, available_themes, load_theme
 from .typography import typeset_quotes
 from .validate import unused_sources, validate_document, validate_sources
 from .write import (
@@ -159,20 +159,45 @@ def select_briefs(project: Project, names: Sequence[str]) -> list[Path]:
         if not available:
             raise UsageError(f"no briefs found in '{project.relative(project.briefs_dir)}/'")
         return available
-    by_name = {p.stem: p for p in available}
+    by_name: dict[str, list[Path]] = {}
+    for path in available:
+        by_name.setdefault(path.stem, []).append(path)
     chosen: list[Path] = []
     for name in names:
-        path = by_name.get(Path(name).stem) if "/" not in name else None
-        if path is None:
+        # Every file of that name: two of them are an error the build reports.
+        paths = by_name.get(Path(name).stem, []) if "/" not in name else []
+        if not paths:
             candidate = (project.root / name).resolve()
             if candidate in available:
-                path = candidate
-        if path is None:
+                paths = [candidate]
+        if not paths:
             raise UsageError(f"no brief named '{name}'{did_you_mean(Path(name).stem, by_name)}; "
                              f"briefs: {', '.join(sorted(by_name)) or 'none'}")
-        if path not in chosen:
-            chosen.append(path)
+        chosen.extend(path for path in paths if path not in chosen)
     return chosen
+
+
+def check_theme_option(project: Project, theme: str | None) -> None:
+    """``--theme NAME`` must name a theme: a mistake in the command, not in the content."""
+    if theme is None:
+        return
+    names = available_themes(project)
+    if not theme.strip():
+        raise UsageError(f"--theme needs a theme name; available: {', '.join(names)}")
+    if theme not in names:
+        raise UsageError(f"unknown theme '{theme}' (--theme){did_you_mean(theme, names)}; "
+                         f"available: {', '.join(names)}")
+
+
+def _same_names(project: Project) -> dict[Path, Path]:
+    """Briefs that would write the same PDF: ``mini.yaml`` and ``mini.yml``, or names that
+    differ only in case (one file on macOS and Windows); each mapped to another one."""
+    groups: dict[str, list[Path]] = {}
+    for path in project.brief_files():
+        groups.setdefault(path.stem.casefold(), []).append(path)
+    return {path: group[1] if index == 0 else group[0]
+            for group in groups.values() if len(group) > 1
+            for index, path in enumerate(group)}
 
 
 @dataclass
@@ -239,7 +264,15 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
     validate_sources(sources, run.problems)
     errors_before = len(run.problems.errors)
     docs = []
+    clashes = _same_names(run.project)
     for path in paths:
+        if path in clashes:
+            other = run.project.relative(clashes[path])
+            run.problems.error(Location(run.project.relative(path)),
+                               f"brief name '{path.stem}' clashes with {other}: both would be "
+                               f"built to {path.stem}.pdf; rename one")
+            failed.add(path.stem)
+            continue
         doc = run.reader.brief(path)
         if doc is None:
             failed.add(path.stem)
@@ -304,6 +337,7 @@ def check(project: Project, names: Sequence[str], options: BuildOptions | None =
     options = options or BuildOptions()
     run = _Run(project)
     paths = select_briefs(project, names)
+    check_theme_option(project, options.theme)
     _prepare(run, paths, options.theme, whole_project=not names, pdfa=options.pdfa)
     return RunReport(run.problems.sorted(), [], options.strict)
 
@@ -316,6 +350,7 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     started = time.perf_counter()
     output_dir = _output_dir(project, options.output_dir)
     paths = select_briefs(project, names)
+    check_theme_option(project, options.theme)
     remove_stale_temporaries_in(output_dir)
     if options.shard is not None:
         paths = [p for p in paths if options.shard.contains(p.stem)]
@@ -589,9 +624,13 @@ def source_report(project: Project, names: Sequence[str], *, max_age: int | None
     assert run.reader is not None
     registry = run.reader.sources()
     validate_sources(registry, run.problems)
+    errors_before = len(run.problems.errors)
     docs = [doc for path in select_briefs(project, names)
             if (doc := run.reader.brief(path)) is not None]
-    unused_sources(registry, docs, run.problems)
+    # As in check: "never cited" is a verdict on the whole project read whole (a subset of
+    # the briefs, or a section that failed to read, would make it a false alarm).
+    if not names and len(run.problems.errors) == errors_before:
+        unused_sources(registry, docs, run.problems)
     uses = source_usage(docs) if docs else source_usage_of(registry)
     today = as_of or dt.date.today()
     result = SourcesReport(uses, today, max_age, RunReport([], [], strict))

@@ -216,6 +216,9 @@ def load_theme(project: Project, name: str, problems: Problems,
                            f"{did_you_mean(current, available_themes(project))}; "
                            f"available: {', '.join(available_themes(project))}")
             return None
+        if isinstance(found, _Unusable):
+            problems.error(found.location, found.message)
+            return None
         path, display = found
         node = load_yaml(path, display, problems)
         if node is None:
@@ -244,22 +247,46 @@ def load_theme(project: Project, name: str, problems: Problems,
                    files=tuple(display for display, _node in chain))
 
 
+THEME_SUFFIXES = (".yaml", ".yml")
+
+
 def available_themes(project: Project) -> list[str]:
     names = {p.stem for p in PACKAGED_THEMES.glob("*.yaml")}
     styles = project.root / STYLES_DIR
     if styles.is_dir():
-        names.update(p.stem for p in styles.glob("*.yaml"))
+        names.update(p.stem for p in styles.iterdir()
+                     if p.suffix in THEME_SUFFIXES and _NAME_RE.match(p.stem))
     return sorted(names)
 
 
-def _find_theme(project: Project, name: str) -> tuple[Path, str] | None:
+@dataclass(frozen=True)
+class _Unusable:
+    """A project theme file that exists but must not be used (and must not silently give
+    way to a shipped theme of the same name)."""
+
+    location: Location
+    message: str
+
+
+def _find_theme(project: Project, name: str) -> tuple[Path, str] | _Unusable | None:
+    """The project's ``styles/<name>.yaml`` (or ``.yml``), else the shipped theme."""
     if not _NAME_RE.match(name):
         return None
-    own = project.root / STYLES_DIR / f"{name}.yaml"
-    if own.is_file():
-        resolved = own.resolve()
-        if resolved.is_relative_to(project.root):
-            return resolved, project.relative(own)
+    own = [path for suffix in THEME_SUFFIXES
+           if (path := project.root / STYLES_DIR / f"{name}{suffix}").exists()
+           or path.is_symlink()]
+    if len(own) > 1:
+        return _Unusable(Location(project.relative(own[1])),
+                         f"theme '{name}' is defined twice, here and in "
+                         f"{project.relative(own[0])}; remove one")
+    if own:
+        display = project.relative(own[0])
+        if not own[0].exists():
+            return _Unusable(Location(display), "is a symlink to a file that does not exist")
+        if not project.contains(own[0]):
+            return _Unusable(Location(display), "is a symlink to a file outside the project; "
+                                                "copy the file into the project instead")
+        return own[0].resolve(), display
     packaged = PACKAGED_THEMES / f"{name}.yaml"
     if packaged.is_file():
         return packaged, f"<briefsmith>/themes/{name}.yaml"
