@@ -16,8 +16,9 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -29,6 +30,7 @@ from .project import Project
 from .reporting import ERROR_FORMATS, build_summary, check_summary, format_problem, path_prefix
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+T = TypeVar("T")
 
 
 class _Context:
@@ -142,7 +144,7 @@ def watch(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: 
                                     source_date_epoch=_source_date_epoch(), pdfa=pdfa)
     display = _BuildDisplay(obj.project, quiet=False, bar=False)
     try:
-        for rebuild in rebuilds(obj.project, briefs, options, progress=display):
+        for rebuild in _usage_errors(rebuilds(obj.project, briefs, options, progress=display)):
             if rebuild.changed:
                 click.echo(f"changed: {', '.join(rebuild.changed)}")
             if rebuild.report is not None:
@@ -153,6 +155,14 @@ def watch(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: 
             click.echo("watching for changes (Ctrl-C stops)")
     except KeyboardInterrupt:
         pass
+
+
+def _usage_errors(items: Iterator[T]) -> Iterator[T]:
+    """Items of ``items``; a :class:`pipeline.UsageError` it raises becomes a usage error."""
+    try:
+        yield from items
+    except pipeline.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @main.command(name="list")
