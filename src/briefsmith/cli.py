@@ -13,6 +13,7 @@ per brief otherwise (CI logs), or a single JSON document with ``--json``.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -47,6 +48,11 @@ def main(ctx: click.Context, project_dir: Path) -> None:
     """Build typeset, fully cited PDF policy briefs from YAML content."""
     if not project_dir.is_dir():
         raise click.UsageError(f"project folder '{project_dir}' does not exist")
+    for stream in (sys.stdout, sys.stderr):
+        # A file name that is not UTF-8 reaches messages as lone surrogates: print them as
+        # \udcff rather than crash in the middle of a report.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     ctx.obj = _Context(project_dir)
 
 

@@ -36,13 +36,19 @@ class Location:
         return f"{self.path}:{self.line}:{self.col}"
 
 
+# ``Problem.brief`` of a verdict on the whole project (a source no brief cites): it concerns
+# every brief, yet belongs to no single brief's output.
+PROJECT_WIDE = "*"
+
+
 @dataclass(frozen=True)
 class Problem:
     location: Location | None
     severity: Severity
     message: str
     # The brief a problem concerns when it is about one brief's use of a shared file (a
-    # gate that brief sets, the fonts of its theme); None when the file itself is wrong.
+    # gate that brief sets, the fonts of its theme); None when the file itself is wrong;
+    # PROJECT_WIDE for a verdict on the whole project.
     brief: str | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, int, str]:

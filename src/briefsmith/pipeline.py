@@ -14,12 +14,13 @@ import calendar
 import dataclasses
 import datetime as dt
 import hashlib
+import os
 import re
 import string
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from . import __version__
@@ -27,11 +28,12 @@ from .assets import Assets, asset_key, load_assets
 from .batch import Shard, peak_memory, run_all
 from .cite import Bibliography, CitationStyleError, build_bibliography
 from .csl import style_path
-from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
+from .diagnostics import PROJECT_WIDE, Location, Problem, Problems, Severity, did_you_mean
 from .evidence import SourceUse, source_usage, source_usage_of
 from .fonts import FontChain, FontIndex, discover, embeddable_chain, font_dirs, resolve_chain
 from .i18n import Labels, labels_for
 from .incremental import (
+    STATE_NAME,
     BuildState,
     BuiltBrief,
     FileDigests,
@@ -49,13 +51,17 @@ from .project import (
     SCHEMAS_DIR,
     STYLES_DIR,
     Project,
+    ProjectPath,
 )
 from .read import ContentReader
 from .theme import Theme, available_themes, load_theme
 from .typography import typeset_quotes
 from .validate import unused_sources, validate_document, validate_sources
 from .write import (
+    MANIFEST_NAME,
+    TIMINGS_NAME,
     ManifestEntry,
+    foreign_files,
     read_manifest,
     remove_stale_temporaries_in,
     update_manifest,
@@ -189,6 +195,14 @@ def check_theme_option(project: Project, theme: str | None) -> None:
                          f"available: {', '.join(names)}")
 
 
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
+        return False
+    return True
+
+
 def _same_names(project: Project) -> dict[Path, Path]:
     """Briefs that would write the same PDF: ``mini.yaml`` and ``mini.yml``, or names that
     differ only in case (one file on macOS and Windows); each mapped to another one."""
@@ -266,6 +280,14 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
     docs = []
     clashes = _same_names(run.project)
     for path in paths:
+        if not _utf8(path.name):
+            shown = run.project.relative(path).encode("utf-8", "surrogateescape").decode(
+                "utf-8", "backslashreplace")
+            run.problems.error(Location(shown), "the file name is not valid UTF-8 (it could "
+                                                "not be named in messages or the manifest); "
+                                                "rename it")
+            failed.add(PurePosixPath(shown).stem)
+            continue
         if path in clashes:
             other = run.project.relative(clashes[path])
             run.problems.error(Location(run.project.relative(path)),
@@ -300,13 +322,24 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
             if doc.brief.citations.style.endswith(".csl") else None
         if isinstance(style_file, Path):
             inputs.add(run.project.relative(style_file))
+            inputs.add(f"{STYLES_DIR}/{PurePosixPath(doc.brief.citations.style)}")
+        inputs.update(_as_named(doc, files))
         prepared.append(_Prepared(doc, theme, chains, brief_inputs(doc, theme, inputs),
                                   _assets_of(run.assets, keys)))
     # "Never cited" is about the whole project (a shard or one brief cannot tell), and a
     # brief, section or block that failed to convert takes its citations with it.
     if whole_project and read_whole:
-        unused_sources(sources, [p.doc for p in prepared], run.problems)
+        unused_sources(sources, [p.doc for p in prepared], run.problems.about(PROJECT_WIDE))
     return prepared, failed
+
+
+def _as_named(doc: Document, files: Sequence[tuple[ProjectPath, Location]]) -> set[str]:
+    """Every file the brief names, spelt as written (``content/intro.yaml``) rather than
+    resolved: when a name is a symlink, pointing it elsewhere must make the PDF stale."""
+    named = [*(ref.path for ref in doc.brief.sections),
+             *(ref.file for ref in doc.brief.citations.bibliography),
+             *(file for file, _where in files)]
+    return {f"{file.folder}/{PurePosixPath(file.written)}" for file in named}
 
 
 def _assets_of(assets: Assets, keys: set[tuple[str, str]]) -> Assets:
@@ -323,7 +356,7 @@ def _blocked(item: _Prepared, problems: Problems, strict: bool) -> bool:
     for problem in problems:
         if problem.severity is Severity.WARNING and not strict:
             continue
-        if problem.brief is not None and problem.brief != item.doc.name:
+        if problem.brief not in (None, PROJECT_WIDE, item.doc.name):
             continue
         if problem.location is None or problem.location.path in item.inputs \
                 or problem.location.path.startswith("<briefsmith>"):
@@ -351,6 +384,11 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     output_dir = _output_dir(project, options.output_dir)
     paths = select_briefs(project, names)
     check_theme_option(project, options.theme)
+    foreign = foreign_files(output_dir)
+    if foreign:
+        raise UsageError(f"'{_shown(project, foreign[0])}' was not written by briefsmith; "
+                         "refusing to overwrite it (build into another folder with -o, or "
+                         "remove it)")
     remove_stale_temporaries_in(output_dir)
     if options.shard is not None:
         paths = [p for p in paths if options.shard.contains(p.stem)]
@@ -366,8 +404,9 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         if replayed is not None:
             if progress is not None:
                 progress.planned(0)
-            state.save(digests)
-            return RunReport(replayed, [], options.strict,
+            written = _OutputRecords(project, output_dir)
+            written.update(state, digests, [])
+            return RunReport([*replayed, *written.problems], [], options.strict,
                              up_to_date=[output_dir / f"{p.stem}.pdf" for p in paths],
                              seconds=time.perf_counter() - started)
 
@@ -411,22 +450,57 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     for result in report.results:
         state.record_brief(result.name, BuiltBrief(
             keys[result.name] or "", inputs[result.name], result.output.name, result.sha256))
-    current = {p.stem for p in project.brief_files()}
-    warnings = {name: tuple(str(p) for p in problems if p.severity is Severity.WARNING
-                            and p.location is not None and p.location.path in files)
-                for name, files in inputs.items() if name not in report.not_built}
     if report.results or output_dir.is_dir():  # a build that made nothing makes no folder
-        update_manifest(output_dir, [_manifest_entry(project, r, warnings[r.name])
-                                     for r in report.results],
-                        warnings=warnings, keep=current)
-        update_timings(output_dir, {r.name: r.seconds for r in report.results}, keep=current)
-        state.keep_briefs(current)
-        state.record_run(selection, keys, problems)
-        state.save(digests)
+        written = _OutputRecords(project, output_dir)
+        written.update(state, digests, report.results, problems=problems, inputs=inputs,
+                       run=(selection, keys))
+        problems = sorted([*problems, *written.problems], key=Problem.sort_key)
     report.problems = problems
     report.not_built.sort()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass
+class _OutputRecords:
+    """Writes what describes an output folder (manifest, timings, build state) and turns
+    a failure to write (a full disk, a read-only folder) into a located problem."""
+
+    project: Project
+    output_dir: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def update(self, state: BuildState, digests: FileDigests, results: Sequence[BriefResult],
+               *, problems: Sequence[Problem] = (), inputs: dict[str, tuple[str, ...]] | None
+               = None, run: tuple[str, dict[str, str | None]] | None = None) -> None:
+        # The manifest lists the current briefs whose PDF is in the folder; an entry is
+        # only (re)written with its PDF, with the warnings about that brief's own inputs
+        # (a project-wide verdict such as an unused source belongs to no single PDF).
+        current = {p.stem for p in self.project.brief_files()}
+        present = {name for name in current
+                   if name in {r.name for r in results}
+                   or (self.output_dir / f"{name}.pdf").is_file()}
+        entries = [_manifest_entry(self.project, self.output_dir, result, tuple(
+            str(p) for p in problems if p.severity is Severity.WARNING
+            and p.brief in (None, result.name) and p.location is not None
+            and p.location.path in (inputs or {}).get(result.name, ())))
+            for result in results]
+        self._write(self.output_dir / MANIFEST_NAME,
+                    lambda: update_manifest(self.output_dir, entries, keep=present))
+        self._write(self.output_dir / TIMINGS_NAME,
+                    lambda: update_timings(self.output_dir, {r.name: r.seconds for r in results},
+                                           keep=present))
+        state.keep_briefs(current)
+        if run is not None:
+            state.record_run(*run, problems)
+        self._write(self.output_dir / STATE_NAME, lambda: state.save(digests))
+
+    def _write(self, path: Path, write: Callable[[], object]) -> None:
+        try:
+            write()
+        except OSError as exc:
+            self.problems.append(Problem(Location(_shown(self.project, path)), Severity.ERROR,
+                                         f"cannot write this file: {exc.strerror or exc}"))
 
 
 def _replay(state: BuildState, paths: Sequence[Path], environment: str, digests: FileDigests,
@@ -493,7 +567,11 @@ def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
         return _NotRendered(doc.name, settings.at if settings.pdfa else doc.brief.at,
                             "cannot make a PDF/A-2 file: "
                             + _listed(finished.pdfa_violations))
-    write_atomic(task.target, finished.data)
+    try:
+        write_atomic(task.target, finished.data)
+    except OSError as exc:  # a full disk, a folder made read-only meanwhile ...
+        return _NotRendered(doc.name, Location(_shown(task.project, task.target)),
+                            f"cannot write the PDF: {exc.strerror or exc}")
     digest = hashlib.sha256(finished.data).hexdigest()
     cited = tuple(source.id for source in bibliography.references)
     return BriefResult(doc.name, task.target, pdf.pages, len(finished.data), digest, cited,
@@ -515,10 +593,20 @@ def _preload_fonts(tasks: Sequence[_RenderTask]) -> None:
         preload_fonts(chains)
 
 
-def _manifest_entry(project: Project, result: BriefResult, warnings: tuple[str, ...],
-                    ) -> ManifestEntry:
-    return ManifestEntry(result.name, project.relative(result.output), result.pages,
-                         result.size, result.sha256, result.sources_cited, warnings)
+def _manifest_entry(project: Project, output_dir: Path, result: BriefResult,
+                    warnings: tuple[str, ...]) -> ManifestEntry:
+    """The manifest names a PDF relative to the project when the output folder is inside
+    it (``out/x.pdf``), else relative to the output folder: never a machine's own path."""
+    inside = output_dir.is_relative_to(project.root)
+    output = project.relative(result.output) if inside \
+        else result.output.relative_to(output_dir).as_posix()
+    return ManifestEntry(result.name, output, result.pages, result.size, result.sha256,
+                         result.sources_cited, warnings)
+
+
+def _shown(project: Project, path: Path) -> str:
+    """A path as messages show it: project-relative when inside the project."""
+    return project.relative(path)
 
 
 def _characters(doc: Document, labels: Labels, theme: Theme, assets: Assets,
@@ -550,7 +638,11 @@ def write_schemas(project: Project, output_dir: Path | None = None) -> list[Path
     folder = _output_dir(project, output_dir, default=SCHEMAS_DIR)
     written = []
     for name, schema in all_schemas().items():
-        write_atomic(folder / name, dumps(schema).encode("utf-8"))
+        try:
+            write_atomic(folder / name, dumps(schema).encode("utf-8"))
+        except OSError as exc:
+            raise UsageError(f"cannot write '{_shown(project, folder / name)}': "
+                             f"{exc.strerror or exc}") from None
         written.append(folder / name)
     return written
 
@@ -568,6 +660,15 @@ def _output_dir(project: Project, requested: Path | None,
         raise UsageError("the output folder may not be the project folder itself; use 'out/'")
     if output.exists() and not output.is_dir():
         raise UsageError(f"output '{output}' exists and is not a folder")
+    # Refuse now what would fail at the first write, for every brief, with a worse message.
+    existing = output
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"cannot make the output folder '{output}': '{existing}' is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write to the output folder '{output}': '{existing}' is "
+                         "not writable")
     return output
 
 

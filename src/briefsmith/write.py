@@ -107,6 +107,23 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def foreign_files(output_dir: Path) -> list[Path]:
+    """``manifest.json`` or ``timings.json`` in ``output_dir`` that briefsmith did not write
+    (another tool's, in a shared folder): never to be overwritten."""
+    return [path for path in (output_dir / MANIFEST_NAME, output_dir / TIMINGS_NAME)
+            if (path.exists() or path.is_symlink()) and not _written_by_us(path)]
+
+
+def _written_by_us(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (isinstance(data, dict) and set(data) == {"version", "briefs"}
+            and isinstance(data["version"], int) and isinstance(data["briefs"], dict)
+            and all(isinstance(entry, dict) for entry in data["briefs"].values()))
+
+
 def read_manifest(output_dir: Path) -> dict[str, str]:
     """The briefs the manifest lists, with their PDF's SHA-256 (empty if unreadable)."""
     return {name: entry.get("sha256", "")
@@ -115,19 +132,16 @@ def read_manifest(output_dir: Path) -> dict[str, str]:
 
 
 def update_manifest(output_dir: Path, entries: Iterable[ManifestEntry], *,
-                    warnings: Mapping[str, tuple[str, ...]] | None = None,
                     keep: Container[str] | None = None) -> Path:
     """Merge ``entries`` into ``manifest.json``; other briefs' entries are kept.
 
-    ``warnings`` replaces the warnings of briefs that were checked but not rebuilt (their
-    PDF is unchanged, but a warning about a shared file may have come or gone), and briefs
-    not in ``keep`` (deleted from the project) are dropped.
+    An entry describes a PDF as it was written (its warnings are those of the build that
+    wrote it), so the manifest depends only on the PDFs in the folder, never on which
+    briefs were built in which order; briefs not in ``keep`` (deleted from the project,
+    or whose PDF is gone) are dropped.
     """
     path = output_dir / MANIFEST_NAME
     briefs = _read_briefs(path)
-    for name, listed in (warnings or {}).items():
-        if isinstance(briefs.get(name), dict):
-            briefs[name]["warnings"] = list(listed)
     for entry in entries:
         record = asdict(entry)
         record["sources_cited"] = list(entry.sources_cited)
