@@ -16,6 +16,7 @@ with a :class:`~briefsmith.project.ProjectPath` class is resolved inside the pro
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import math
@@ -466,18 +467,33 @@ def _locator(node: Scalar, text: str) -> Callable[[int], Location]:
     source of the scalar; counting earlier occurrences keeps repeated ids apart.
     """
 
+    # Where each needle occurs, found once: a paragraph of 4,000 citations of one source
+    # located each of them by counting the earlier ones again (8 s).
+    in_text: dict[str, list[int]] = {}
+    in_source: dict[str, list[int]] = {}
+
     def locate(index: int) -> Location:
         needle = re.split(r"\s", text[index:index + 16], maxsplit=1)[0] or text[index:index + 1]
         if not needle:
             return node.location
-        occurrence = 0
-        pos = text.find(needle)
-        while 0 <= pos < index:
-            occurrence += 1
-            pos = text.find(needle, pos + 1)
-        return node.locate(needle, occurrence)
+        if needle not in in_text:
+            in_text[needle] = _occurrences(text, needle)
+            in_source[needle] = node.occurrences(needle)
+        occurrence = bisect.bisect_left(in_text[needle], index)  # how many come before
+        found = in_source[needle]
+        return node.location_at(found[occurrence]) if occurrence < len(found) \
+            else node.location
 
     return locate
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    found = []
+    pos = text.find(needle)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(needle, pos + 1)
+    return found
 
 
 def _join(context: str, key: str) -> str:
