@@ -276,7 +276,7 @@ def test_the_manifest_depends_only_on_the_pdfs_in_the_folder(minimal_project: Pa
     sources.write_text(sources.read_text() + "unused-1:\n  title: Never cited\n"
                        "  publisher: Nobody\n")
     manifest = minimal_project / "out" / "manifest.json"
-    own = "briefs/{}.yaml:1:1: warning: language 'tlh' has no built-in labels; using " \
+    own = "briefs/{}.yaml:6:11: warning: language 'tlh' has no built-in labels; using " \
           "English (supported: en, es, zh)"
 
     assert cli("-C", minimal_project, "build").exit_code == 0

@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from .convert import INVALID, Converter, fields_of
-from .diagnostics import Location, Problems, did_you_mean
+from .diagnostics import Location, Problems, closest, did_you_mean
 from .inline import is_source_id
 from .jsonload import load_json
 from .load import (
@@ -61,11 +62,13 @@ _CSL_SKIPPED = frozenset(_CSL_SKIPPED_NAMES.split())
 
 
 def read_bibliography(path: Path, display: str, fmt: BibliographyFormat,
-                      problems: Problems) -> tuple[Source, ...]:
-    """Every entry of one bibliography file as :class:`Source` records (problems reported)."""
+                      problems: Problems) -> tuple[tuple[Source, ...], set[str]]:
+    """Every entry of one bibliography file as :class:`Source` records (problems reported),
+    and the ids of the entries that could not be converted."""
     reader = _READERS[fmt]
     converter = Converter(problems)
     sources: list[Source] = []
+    unusable: set[str] = set()
     seen: dict[str, Location] = {}
     for source_id, where, node in reader(path, display, problems):
         if not is_source_id(source_id) or is_cross_reference(source_id):
@@ -78,15 +81,11 @@ def read_bibliography(path: Path, display: str, fmt: BibliographyFormat,
             continue
         seen[source_id] = where
         source = converter.record(Source, node, context=source_id, partial=True)
-        if source is not INVALID:
-            sources.append(_with_id(source, source_id, where))
-    return tuple(sources)
-
-
-def _with_id(source: Source, source_id: str, where: Location) -> Source:
-    from dataclasses import replace
-
-    return replace(source, id=source_id, at=where)
+        if source is INVALID:
+            unusable.add(source_id)
+        else:
+            sources.append(replace(source, id=source_id, at=source.at.moved(where)))
+    return tuple(sources), unusable
 
 
 Entries = Iterator[tuple[str, Location, Node]]
@@ -272,12 +271,16 @@ def _hayagriva_entry(entry: Mapping, context: str, problems: Problems) -> Mappin
     def put(name: str, key: Scalar, value: Node) -> None:
         out.setdefault(name, (synthetic(name, key.location), value))
 
+    given = set(entry.keys())
     for key, value in entry:
         name = key.value
         if name not in _HAYAGRIVA_KEYS:
             problems.error(key.location, f"{context}: unknown Hayagriva field '{name}'"
                                          f"{did_you_mean(name, _HAYAGRIVA_KEYS)}")
-        elif name in _HAYAGRIVA_DIRECT:
+            # Read on as the field it looks like (the error stands, so the file is never
+            # rendered): 'titel' must not also make the entry "missing its title".
+            name = closest(name, _HAYAGRIVA_KEYS - given) or ""
+        if name in _HAYAGRIVA_DIRECT:
             put(_HAYAGRIVA_DIRECT[name], key, _value_of(value))
         elif name in ("author", "editor"):
             put(name, key, _hayagriva_names(value))

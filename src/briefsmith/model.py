@@ -543,6 +543,9 @@ class Document:
     sections: tuple[Section, ...]
     sources: tuple[Source, ...]
     bibliography_files: tuple[str, ...] = ()
+    # Ids defined in a sources or bibliography file whose entry had errors (reported):
+    # citations of them are not "unknown".
+    unusable_sources: frozenset[str] = frozenset()
 
     def source(self, source_id: str) -> Source | None:
         for s in self.sources:
@@ -593,4 +596,4 @@ def walk_files(value: object) -> Iterator[tuple[ProjectPath, Location]]:
         for f in dataclasses.fields(record):
             item = getattr(record, f.name)
             if isinstance(item, ProjectPath):
-                yield item, getattr(record, "at", NOWHERE)
+                yield item, getattr(record, "at", NOWHERE).of(f.name)

@@ -243,15 +243,16 @@ class _Run:
 
     def _chains(self, theme: Theme) -> dict[str, FontChain] | None:
         chains: dict[str, FontChain] = {}
-        where = theme.fonts.at
-
-        def report(severity: str, message: str) -> None:
-            if severity == "error":
-                self.problems.error(where, message)
-            else:
-                self.problems.warning(where, message)
 
         for role, families in theme.fonts.roles().items():
+            where = theme.fonts.at.of(role)
+
+            def report(severity: str, message: str, where: Location = where) -> None:
+                if severity == "error":
+                    self.problems.error(where, message)
+                else:
+                    self.problems.warning(where, message)
+
             chain = resolve_chain(role, families, self.font_index(), report)
             if chain is not None:
                 chains[role] = chain
@@ -305,7 +306,7 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
     read_whole = len(run.problems.errors) == errors_before
     for doc in docs:
         theme_name = theme_override or doc.brief.theme
-        theme, chains = run.theme(theme_name, doc.brief.at)
+        theme, chains = run.theme(theme_name, doc.brief.at.of("theme"))
         files = list(walk_files(doc.sections))
         if theme is not None and theme.logo is not None:
             files.append((theme.logo, theme.at))

@@ -61,15 +61,17 @@ def validate_sources(sources: Iterable[Source], problems: Problems) -> None:
 def check_source(source: Source, problems: Problems) -> None:
     """Safe URLs, a real DOI, and the fields a reader needs to find this kind of work."""
     if source.url is not None and not _has_scheme(source.url, SOURCE_URL_SCHEMES):
-        problems.error(source.at, f"{source.id}: URL must start with http:// or https://, "
-                                  f"found '{_shorten(source.url)}'")
+        problems.error(source.at.of("url"), f"{source.id}: URL must start with http:// or "
+                                            f"https://, found '{_shorten(source.url)}'")
     if source.doi is not None and not _DOI.match(source.doi):
-        problems.error(source.at, f"{source.id}: DOI '{_shorten(source.doi)}' is not a DOI; "
-                                  "write it as 10.NNNN/suffix, without https://doi.org/")
+        problems.error(source.at.of("doi"), f"{source.id}: DOI '{_shorten(source.doi)}' is not "
+                                            "a DOI; write it as 10.NNNN/suffix, without "
+                                            "https://doi.org/")
     if source.issued is not None and source.accessed is not None \
             and source.accessed.latest() < source.issued.earliest():
-        problems.error(source.at, f"{source.id}: accessed {source.accessed.iso()} is before "
-                                  f"it was issued ({source.issued.iso()})")
+        problems.error(source.at.of("accessed"), f"{source.id}: accessed "
+                                                 f"{source.accessed.iso()} is before it was "
+                                                 f"issued ({source.issued.iso()})")
     rule = REQUIRED_BY_TYPE.get(source.type)
     if rule is None:
         if not source.author and not source.publisher and not source.container_title:
@@ -103,9 +105,10 @@ REQUIRED_BY_TYPE: dict[str, tuple[tuple[str, ...], ...]] = {
 
 
 def _has_field(source: Source, key: str) -> bool:
+    """Given, or given wrongly (that problem is reported already: no "needs" on top)."""
     for info in fields_of(Source):
         if info.key == key:
-            return bool(getattr(source, info.name))
+            return bool(getattr(source, info.name)) or source.at.failed(info.name)
     raise KeyError(key)  # a typo in REQUIRED_BY_TYPE, caught by the tests
 
 
@@ -118,14 +121,15 @@ def validate_document(doc: Document, chains: dict[str, FontChain] | None,
     if archival and assets is not None:
         _check_archival(doc, assets, problems)
     if not is_supported(brief.language):
-        problems.warning(brief.at, f"language '{brief.language}' has no built-in labels; "
-                                   "using English (supported: en, es, zh)")
+        problems.warning(brief.at.of("language"), f"language '{brief.language}' has no "
+                                                  "built-in labels; using English "
+                                                  "(supported: en, es, zh)")
     _check_section_list(doc, problems)
     _check_cross_references(doc, problems)
     _check_blocks(doc, assets, problems)
     known = {s.id for s in doc.sources}
     for item in walk_source_citations((brief, doc.sections)):
-        if item.id not in known:
+        if item.id not in known and item.id not in doc.unusable_sources:
             hint = did_you_mean(item.id, known)
             if not known:
                 hint = " (content/sources.yaml has no sources)"
@@ -133,7 +137,7 @@ def validate_document(doc: Document, chains: dict[str, FontChain] | None,
     settings = brief.citations
     style_problem = check_style(settings.style, project)
     if style_problem:
-        problems.error(settings.at, f"citations.style: {style_problem}")
+        problems.error(settings.at.of("style"), f"citations.style: {style_problem}")
     if settings.required:
         for where, what in uncited_claims(doc):
             problems.error(where, f"{what} cites no source, and {doc.path} requires citations "
@@ -150,8 +154,9 @@ def validate_document(doc: Document, chains: dict[str, FontChain] | None,
         if source.at.path in doc.bibliography_files:
             check_source(source, problems)  # libraries are checked where they are used
         if source.accessed is not None and source.accessed.earliest() > brief.date:
-            problems.error(source.at, f"{source.id}: accessed {source.accessed.iso()} is after "
-                                      f"the brief's date {brief.date.isoformat()}")
+            problems.error(source.at.of("accessed"), f"{source.id}: accessed "
+                                                     f"{source.accessed.iso()} is after the "
+                                                     f"brief's date {brief.date.isoformat()}")
     if chains is not None:
         _check_glyphs(doc, cited, chains, problems)
 
@@ -171,9 +176,10 @@ def _check_cross_references(doc: Document, problems: Problems) -> None:
             first[label] = where
     targets = number_targets(doc)
     for record in walk_records((doc.brief, doc.sections)):
-        if isinstance(record, Image) and record.id and record.caption is None:
-            problems.error(record.at, f"image '{record.id}' has an id but no caption: only "
-                                      "captioned images are numbered figures")
+        if isinstance(record, Image) and record.id and record.caption is None \
+                and not record.at.failed("caption"):
+            problems.error(record.at.of("id"), f"image '{record.id}' has an id but no caption: "
+                                               "only captioned images are numbered figures")
     for citation in (r for r in walk_records((doc.brief, doc.sections))
                      if isinstance(r, Citation)):
         kinds = {is_cross_reference(item.id) for item in citation.items}
@@ -205,24 +211,29 @@ def _check_blocks(doc: Document, assets: Assets | None, problems: Problems) -> N
                 problems.error(where, message)
         elif isinstance(record, Image):
             if not 0.1 <= record.width <= 1:
-                problems.error(record.at, f"image width {record.width:g} must be between 0.1 "
-                                          "and 1 (a share of the text width)")
-            if not record.alt.strip():
-                problems.error(record.at, "an image needs alt text saying what it shows")
+                problems.error(record.at.of("width"), f"image width {record.width:g} must be "
+                                                      "between 0.1 and 1 (a share of the text "
+                                                      "width)")
+            if record.alt is not None and not record.alt.strip():
+                problems.error(record.at.of("alt"), "an image needs alt text saying what it "
+                                                    "shows")
 
 
 def _check_table(table: Table, problems: Problems) -> None:
     if table.csv is not None:
         if table.rows or table.columns:
-            problems.error(table.at, "give a table either columns and rows or csv, not both")
+            problems.error(table.at.of("csv"), "give a table either columns and rows or csv, "
+                                               "not both")
         return
+    if any(table.at.failed(name) for name in ("csv", "columns", "rows")):
+        return  # a bad csv, column or row was reported: counting now would only echo it
     if not table.columns or not table.rows:
         problems.error(table.at, "a table needs columns and rows, or a csv file")
         return
     for index, row in enumerate(table.rows, 1):
         if len(row) != len(table.columns):
-            problems.error(table.at, f"row {index} has {len(row)} cells for "
-                                     f"{len(table.columns)} columns")
+            problems.error(table.at.of(f"rows[{index}]"), f"row {index} has {len(row)} cells "
+                                                          f"for {len(table.columns)} columns")
 
 
 def unused_sources(sources: Iterable[Source], docs: Iterable[Document],
