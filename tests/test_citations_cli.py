@@ -213,13 +213,51 @@ def test_a_style_the_processor_fails_on_is_an_error(citations_project: Path, cli
         '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
         "<citation/></style>")
     _set(citations_project, "style: numeric", "style: bare.csl")
+    for command in ("check", "build"):  # check found nothing, and build failed
+        result = cli("-C", citations_project, command)
+        assert result.exit_code == 1
+        assert "Traceback" not in result.output
+        assert _errors(result) == [
+            "styles/bare.csl: error: the CSL processor fails on this style (AttributeError: "
+            "'NoneType' object has no attribute 'attrib')"]
+    assert not (citations_project / "out" / "styles.pdf").exists()
+
+
+def test_a_style_that_fails_only_while_building_is_located_at_its_file(
+        citations_project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefsmith.validate
+
+    monkeypatch.setattr(briefsmith.validate, "style_file_problems", lambda _path: [])
+    (citations_project / "styles").mkdir()
+    (citations_project / "styles" / "bare.csl").write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        "<citation/></style>")
+    _set(citations_project, "style: numeric", "style: bare.csl")
     result = cli("-C", citations_project, "build")
     assert result.exit_code == 1
-    assert "Traceback" not in result.output
-    assert _errors(result)[0].startswith(
-        "briefs/styles.yaml:6:3: error: citations.style: 'bare.csl' cannot be used by the "
-        "CSL processor")
-    assert not (citations_project / "out" / "styles.pdf").exists()
+    assert _errors(result)[0].startswith("styles/bare.csl: error: citations.style: 'bare.csl' "
+                                         "cannot be used by the CSL processor (")
+
+
+def test_a_style_using_an_undefined_macro_is_an_error_at_its_line(citations_project: Path,
+                                                                   cli: Cli) -> None:
+    from briefsmith.csl import style_path
+
+    ieee = style_path("ieee", None)
+    assert isinstance(ieee, Path)
+    text = ieee.read_text(encoding="utf-8")
+    layout = text.index("<layout", text.index("<bibliography"))
+    layout_end = text.index(">", layout) + 1
+    (citations_project / "styles").mkdir()
+    (citations_project / "styles" / "mine.csl").write_text(
+        text[:layout_end] + '<text macro="nonexistent"/>' + text[layout_end:], encoding="utf-8")
+    _set(citations_project, "style: numeric", "style: mine.csl")
+    line = text[:layout_end].count("\n") + 1
+    for command in ("check", "build"):
+        result = cli("-C", citations_project, command)
+        assert result.exit_code == 1
+        assert _errors(result) == [f"styles/mine.csl:{line}:1: error: macro 'nonexistent' is "
+                                   "used but never defined in this style"]
 
 
 def test_a_citation_gate_blocks_only_the_brief_that_sets_it(minimal_project: Path,

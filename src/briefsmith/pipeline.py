@@ -552,8 +552,12 @@ def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
     labels = labels_for(doc.brief.language)
     try:
         bibliography = build_bibliography(doc, labels, task.project)
-    except CitationStyleError as exc:
-        return _NotRendered(doc.name, doc.brief.citations.at, f"citations.style: {exc}")
+    except CitationStyleError as exc:  # at the project's style file, if it is one
+        style = doc.brief.citations.style
+        path = style_path(style, task.project) if style.endswith(".csl") else None
+        where = Location(task.project.relative(path)) if isinstance(path, Path) \
+            else doc.brief.citations.at.of("style")
+        return _NotRendered(doc.name, where, f"citations.style: {exc}")
     used = _characters(doc, labels, task.theme, task.assets, bibliography)
     chains = {role: embeddable_chain(chain, used) for role, chain in task.chains.items()}
     settings = doc.brief.pdf

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from .assets import Assets, chart_data
 from .convert import fields_of
-from .csl import check_style
+from .csl import check_style, style_file_problems, style_path
 from .diagnostics import Location, Problems, did_you_mean
 from .evidence import uncited_claims
 from .fonts import FontChain, describe_char, uncovered
@@ -138,6 +138,8 @@ def validate_document(doc: Document, chains: dict[str, FontChain] | None,
     style_problem = check_style(settings.style, project)
     if style_problem:
         problems.error(settings.at.of("style"), f"citations.style: {style_problem}")
+    elif project is not None and settings.style.endswith(".csl"):
+        _check_style_file(settings.style, project, problems)
     if settings.required:
         for where, what in uncited_claims(doc):
             problems.error(where, f"{what} cites no source, and {doc.path} requires citations "
@@ -159,6 +161,16 @@ def validate_document(doc: Document, chains: dict[str, FontChain] | None,
                                                      f"brief's date {brief.date.isoformat()}")
     if chains is not None:
         _check_glyphs(doc, cited, chains, problems)
+
+
+def _check_style_file(style: str, project: Project, problems: Problems) -> None:
+    """A project's own CSL file: what would make the processor fail while building, found
+    now (check passed and build failed) and located in the file."""
+    path = style_path(style, project)
+    if isinstance(path, Path):
+        display = project.relative(path)
+        for line, message in style_file_problems(path):
+            problems.error(Location(display, line, 1 if line else 0), message)
 
 
 def _check_cross_references(doc: Document, problems: Problems) -> None:
