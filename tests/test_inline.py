@@ -139,7 +139,9 @@ def test_the_linear_parser_reads_everything_as_the_reference_did(text: str) -> N
     rich, problems = parse_rich_text(text)
     expected_spans, expected_problems = parse_spans(text)
     assert rich.spans == expected_spans
-    assert sorted(problems) == sorted(_unclosed_once(expected_problems))
+    added = ("a citation starts with '@'", "a citation cannot be a link")  # new checks
+    assert sorted(p for p in problems if not p[1].startswith(added)) \
+        == sorted(_unclosed_once(expected_problems))
 
 
 # Texts that made the old parser rescan the rest of the text at every opener.
@@ -163,3 +165,16 @@ def test_parsing_takes_steps_linear_in_the_length(unit: str) -> None:
         per_character.append(parser.steps / len(text))
     assert max(per_character) <= 3, per_character
     assert per_character[-1] <= per_character[0] * 1.1, per_character
+
+
+def test_citation_syntax_that_would_print_as_typed_is_an_error() -> None:
+    """pandoc's prefix form and a citation made a link used to print literally."""
+    _rich, problems = parse_rich_text("A [see @smith-2020] B [@doe-2019](https://x.org). "
+                                      "[mail a@b.org], [x \\@y], [[see @a]] and [see [@a]].")
+    assert problems == [
+        (7, "a citation starts with '@' right after '[': write the words before it outside, "
+            "as 'see [@id]' (or write '\\@' for an '@' that cites nothing)"),
+        (33, "a citation cannot be a link: it already links to its reference; give the "
+             "source its URL instead (or put a space before '(')"),
+        (81, "a citation starts with '@' right after '[': write the words before it outside, "
+             "as 'see [@id]' (or write '\\@' for an '@' that cites nothing)")]

@@ -181,13 +181,18 @@ def _read_faces(path: Path) -> list[FontFace]:
     from fontTools.ttLib import TTCollection, TTFont, TTLibError
 
     try:
+        handle = path.open("rb")  # ours to close: fontTools leaves it open when it fails
+    except OSError:
+        return []
+    try:
         if path.suffix.lower() == ".ttc":
-            container = TTCollection(str(path), lazy=True)
+            container = TTCollection(handle, lazy=True)
             fonts = list(enumerate(container.fonts))
         else:
-            container = TTFont(str(path), lazy=True)
+            container = TTFont(handle, lazy=True)
             fonts = [(0, container)]
     except (TTLibError, OSError, ValueError, AssertionError, KeyError):
+        handle.close()
         return []
     faces = []
     with container:

@@ -26,6 +26,8 @@ _CITE_ITEM = re.compile(
     rf"^\s*(?P<suppress>-)?(?P<at>@)?(?P<id>{SOURCE_ID})\s*(?:,(?P<locator>.*))?$", re.S
 )
 
+_CITATION_AT = re.compile(r"(?:^|[\s;])-?(@)\w")
+
 Locate = Callable[[int], Location]
 
 
@@ -114,6 +116,7 @@ class _Parser:
         self.problems: list[tuple[int, str]] = []
         self.steps = 0
         self._unclosed_reported = False
+        self._misplaced: set[int] = set()
         self._tables: _Tables | None = None
 
     @property
@@ -157,6 +160,7 @@ class _Parser:
                         flush()
                         out.append(node)
                         continue
+                    self.citation_like(i, end)
             if ch == "*":
                 width = 2 if s.startswith("**", i) and i + 1 < end else 1
                 close = self.closing(i + width, end, width)
@@ -214,7 +218,27 @@ class _Parser:
         citation = _parse_citation_body(
             s[start + 1 : close], start + 1, self.locate, self.problems, require_at=True
         )
+        if close + 1 < end and s[close + 1] == "(":
+            self.problems.append((close + 1, "a citation cannot be a link: it already links to "
+                                             "its reference; give the source its URL instead "
+                                             "(or put a space before '(')"))
         return citation, close + 1
+
+    def citation_like(self, start: int, end: int) -> None:
+        """Brackets that hold a source id but are no citation (``[see @smith-2020]``, a
+        prefix pandoc would accept) would print as typed: say so."""
+        tables = self.tables
+        close = tables.brackets.get(start, -1)
+        if close < 0 or close >= end:
+            return
+        ats = tables.citation_ats
+        index = bisect.bisect_left(ats, start)
+        if index < len(ats) and ats[index] < close and ats[index] not in self._misplaced:
+            self._misplaced.add(ats[index])  # once, even inside nested brackets
+            self.problems.append((ats[index], "a citation starts with '@' right after '[': "
+                                              "write the words before it outside, as 'see "
+                                              "[@id]' (or write '\\@' for an '@' that cites "
+                                              "nothing)"))
 
     def link(self, start: int, end: int) -> tuple[Link, int] | None:
         s = self.text
@@ -293,6 +317,8 @@ class _Tables:
             elif ch == ")" and parens:
                 self.parentheses[parens.pop()] = i
         self.run_starts = [first for first, _end in self.runs]
+        # '@' starting a word and followed by an id: what a citation inside brackets holds
+        self.citation_ats = [match.start(1) for match in _CITATION_AT.finditer(text)]
         # next_candidate[w][k]: the first run from the k-th on that, read whole, holds a
         # closing delimiter of w stars (an opener is always before it).
         self.next_candidate: dict[int, list[int | None]] = {}

@@ -30,7 +30,16 @@ from .cite import Bibliography, CitationStyleError, build_bibliography
 from .csl import style_path
 from .diagnostics import PROJECT_WIDE, Location, Problem, Problems, Severity, did_you_mean
 from .evidence import SourceUse, source_usage, source_usage_of
-from .fonts import FontChain, FontIndex, discover, embeddable_chain, font_dirs, resolve_chain
+from .fontcheck import outline_problem
+from .fonts import (
+    FontChain,
+    FontIndex,
+    discover,
+    embeddable_chain,
+    font_dirs,
+    font_files,
+    resolve_chain,
+)
 from .i18n import Labels, labels_for
 from .incremental import (
     STATE_NAME,
@@ -56,7 +65,7 @@ from .project import (
 from .read import ContentReader
 from .theme import Theme, available_themes, load_theme
 from .typography import typeset_quotes
-from .validate import unused_sources, validate_document, validate_sources
+from .validate import unused_sources, validate_document, validate_sources, validate_theme
 from .write import (
     MANIFEST_NAME,
     TIMINGS_NAME,
@@ -232,12 +241,22 @@ class _Run:
     def font_index(self) -> FontIndex:
         if self._font_index is None:
             self._font_index = discover(font_dirs(self.project.root))
+            read = {face.path for faces in self._font_index.by_family.values()
+                    for face in faces}
+            own = self.project.root / FONTS_DIR
+            for path in sorted(font_files(own)) if own.is_dir() else ():
+                if str(path) not in read:  # unreadable: its family would be "not installed"
+                    self.problems.warning(Location(self.project.relative(path)),
+                                          "cannot read this font file (not a TrueType, "
+                                          "OpenType or TTC font?); it is ignored")
         return self._font_index
 
     def theme(self, name: str, where: Location) -> tuple[Theme | None, dict[str, FontChain] | None]:
         if name not in self._themes:
             theme = load_theme(self.project, name, self.problems, where)
             chains = self._chains(theme) if theme is not None else None
+            if theme is not None:
+                validate_theme(theme, chains, self.problems)
             self._themes[name] = (theme, chains)
         return self._themes[name]
 
@@ -254,9 +273,25 @@ class _Run:
                     self.problems.warning(where, message)
 
             chain = resolve_chain(role, families, self.font_index(), report)
-            if chain is not None:
+            if chain is not None and self._drawable(chain, where):
                 chains[role] = chain
         return chains if len(chains) == len(theme.fonts.roles()) else None
+
+    def _drawable(self, chain: FontChain, where: Location) -> bool:
+        """The project's own font files in ``chain`` draw (see :mod:`briefsmith.fontcheck`)."""
+        own = (self.project.root / FONTS_DIR).resolve()
+        usable = True
+        faces = {(face.path, face.index) for styles in chain.faces for face in styles.values()}
+        for path, index in sorted(faces):
+            if not Path(path).resolve().is_relative_to(own):
+                continue  # installed fonts come from packages
+            problem = outline_problem(Path(path), index)
+            if problem:
+                self.problems.error(where, f"fonts.{chain.role}: "
+                                           f"{self.project.relative(Path(path))} {problem}; "
+                                           "replace the file or remove it from fonts/")
+                usable = False
+        return usable
 
 
 @dataclass

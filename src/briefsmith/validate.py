@@ -45,6 +45,7 @@ from .model import (
 )
 from .project import Project
 from .scripts import cannot_set, unsupported
+from .theme import PLACEHOLDER, Theme
 from .xref import PREFIX_OF_KIND, labelled, number_targets
 
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -309,17 +310,43 @@ def _check_glyphs(doc: Document, cited: set[str], chains: dict[str, FontChain],
     for text, role, where in _texts((doc.brief, doc.sections, tuple(sources))):
         chain = coverage.get(role) or coverage["body"]
         for char, run, reason in unsupported(text):
-            shown = f" in '{_shorten(run, 30)}'" if run != char else ""
-            problems.error(_place(where, char), f"character {describe_char(char)}{shown} {reason}")
+            problems.error(_place(where, char), _cannot_set(char, run, reason))
         for char in uncovered(text, chain):
             place = _place(where, char)
             if (char, place) in reported or cannot_set(char):
                 continue  # already reported, or refused for a better reason above
             reported.add((char, place))
-            families = ", ".join(chains[role].families) if role in chains else "body fonts"
-            problems.error(place, f"character {describe_char(char)} has no glyph in any "
-                                  f"{role} font ({families}); add a font that covers it to "
-                                  f"fonts.{role} in the theme")
+            problems.error(place, _no_glyph(char, role, chains))
+
+
+def _cannot_set(char: str, run: str, reason: str) -> str:
+    shown = f" in '{_shorten(run, 30)}'" if run != char else ""
+    return f"character {describe_char(char)}{shown} {reason}"
+
+
+def _no_glyph(char: str, role: str, chains: dict[str, FontChain]) -> str:
+    families = ", ".join(chains[role].families) if role in chains else "body fonts"
+    return (f"character {describe_char(char)} has no glyph in any {role} font ({families}); "
+            f"add a font that covers it to fonts.{role} in the theme")
+
+
+def validate_theme(theme: Theme, chains: dict[str, FontChain] | None,
+                   problems: Problems) -> None:
+    """The text a theme writes itself (running heads and feet): the script and glyph
+    checks the content gets (placeholders are filled with content, checked there)."""
+    coverage = chains["body"].coverage() if chains and "body" in chains else None
+    for part in (theme.header, theme.footer):
+        for side in ("left", "center", "right"):
+            template = getattr(part, side)
+            if template is None:
+                continue
+            text = PLACEHOLDER.sub("", template)
+            where = part.at.of(side)
+            for char, run, reason in unsupported(text):
+                problems.error(where, _cannot_set(char, run, reason))
+            for char in uncovered(text, coverage) if coverage is not None else ():
+                if not cannot_set(char):
+                    problems.error(where, _no_glyph(char, "body", chains or {}))
 
 
 def _place(where: Location | RichText, char: str) -> Location:
