@@ -441,8 +441,10 @@ def _bibtex(path: Path, display: str, problems: Problems) -> Entries:
     from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
     text = read_text(path, display, problems)
-    if text is None or report_forbidden_characters(text, display, problems, "a BibTeX file"):
+    if text is None:
         return
+    # Reported, and read on: the entries' ids must still be known where they are cited.
+    report_forbidden_characters(text, display, problems, "a BibTeX file")
     library = bibtexparser.parse_string(text)
     lines = text.splitlines()
     first_seen: dict[str, Location] = {}
