@@ -47,7 +47,8 @@ SYSTEM_FONT_DIRS = (
     "/System/Library/Fonts",
     "C:/Windows/Fonts",
 )
-_CACHE_VERSION = 1
+_CACHE_VERSION = 1  # coverage ranges
+_INDEX_VERSION = 2  # the face index: bump when FontFace gains a field
 _TRUETYPE_VERSION = 2  # bump when the conversion changes, to rebuild cached fonts
 # Largest distance (in font units, usually 1/1000 or 1/2048 em) between a converted
 # quadratic outline and the original cubic one: far below what any printer resolves.
@@ -68,6 +69,11 @@ class FontFace:
     italic: bool
     postscript_name: str
     outlines: str  # "truetype" or "cff"
+    # The style-linked group (the name table's legacy family, ID 1): the up to four faces
+    # designed as one regular/bold/italic/bold-italic set, e.g. "EB Garamond 12" as
+    # against "EB Garamond 08" (an optical size) or "DejaVu Sans Condensed" (a width).
+    group: str = ""
+    width: int = 5  # OS/2 width class: 5 is normal, lower is condensed
 
     @property
     def style(self) -> str:
@@ -95,28 +101,75 @@ class FontIndex:
         return sorted({faces[0].family for faces in self.by_family.values()})
 
     def family(self, name: str) -> dict[str, FontFace] | None:
-        """The best face for each of the four styles, or ``None`` if the family is unknown.
+        """The face for each of the four styles, or ``None`` if the family is unknown.
 
-        Missing styles fall back to the nearest one (a CJK family with one weight serves
-        bold and italic with its regular face rather than dropping to another font).
+        A family often holds more than one set of faces: optical sizes (EB Garamond 08 for
+        small text, 12 for text), widths (DejaVu Sans Condensed), extra weights (Light).
+        Mixing sets gives a paragraph whose bold and italic come from different designs,
+        so the four styles are taken from one *group* (the faces sharing a legacy family
+        name, which fonts use to link regular, bold, italic and bold italic) when possible:
+
+        1. the group is the one with an upright face of normal width and a weight nearest
+           400, then the most of the four styles, then the widest character coverage of its
+           regular face (then the file path, for determinism): for EB Garamond that is the
+           "12" cut, which has regular, italic and bold;
+        2. each style is that group's face of the style; a style the group lacks is taken
+           from another group of the family that has it (a bold from another optical size
+           beats no bold; a condensed italic does not: widths are not mixed), else the
+           group's nearest face (italic before weight), so a CJK family with one weight
+           serves bold and italic with its regular face rather than dropping to another
+           font.
         """
         faces = self.by_family.get(_fold(name))
         if not faces:
             return None
+        groups: dict[str, list[FontFace]] = {}
+        for face in faces:
+            groups.setdefault(face.group or face.family, []).append(face)
+        ranked = _ranked_groups(list(groups.values()))
+        chosen_group = ranked[0]
+        width = _regular(chosen_group).width
         chosen: dict[str, FontFace] = {}
         for style in STYLES:
-            want_bold = "bold" in style
-            want_italic = "italic" in style
-            chosen[style] = min(
-                faces,
-                key=lambda f, b=want_bold, i=want_italic: (
-                    f.italic != i,
-                    abs(f.weight - (700 if b else 400)),
-                    f.path,
-                    f.index,
-                ),
-            )
+            target = 700 if "bold" in style else 400
+            exact = [f for f in chosen_group if f.style == style]
+            if not exact:  # the best-ranked other group of the same width that has it
+                exact = next((found for group in ranked[1:] if (found := [
+                    f for f in group if f.style == style and f.width == width])), [])
+            if exact:
+                chosen[style] = min(exact, key=lambda f, t=target: (
+                    abs(f.weight - t), f.path, f.index))
+                continue
+            italic = "italic" in style
+            chosen[style] = min(chosen_group, key=lambda f, i=italic, t=target: (
+                f.italic != i, abs(f.weight - t), f.path, f.index))
         return chosen
+
+
+def _regular(group: list[FontFace]) -> FontFace:
+    upright = [f for f in group if not f.italic] or group
+    return min(upright, key=lambda f: (abs(f.width - 5), abs(f.weight - 400), f.path, f.index))
+
+
+def _ranked_groups(groups: list[list[FontFace]]) -> list[list[FontFace]]:
+    """A family's style-linked groups, best first (the rule is in FontIndex.family).
+    Coverage is read only to break a tie, as reading a character map costs time."""
+
+    def shape(group: list[FontFace]) -> tuple:
+        face = _regular(group)
+        return (face.italic, abs(face.width - 5), abs(face.weight - 400),
+                -len({f.style for f in group}))
+
+    def tie_break(group: list[FontFace]) -> tuple:
+        face = _regular(group)
+        return (-len(coverage(face.path, face.index)), face.path, face.index)
+
+    ranked = sorted(groups, key=lambda g: (shape(g), _regular(g).path, _regular(g).index))
+    tied = [g for g in ranked if shape(g) == shape(ranked[0])]
+    if len(tied) > 1:
+        tied.sort(key=tie_break)
+        ranked = tied + [g for g in ranked if g not in tied]
+    return ranked
 
 
 def _fold(name: str) -> str:
@@ -212,7 +265,10 @@ def _face(path: Path, index: int, font: TTFont) -> FontFace:
         weight = 700
     psname = name.getDebugName(6) or f"{family}-{subfamily}"
     outlines = "cff" if ("CFF " in font or "CFF2" in font) else "truetype"
-    return FontFace(family, subfamily, str(path), index, int(weight), italic, psname, outlines)
+    group = name.getDebugName(1) or family
+    width = os2.usWidthClass if os2 is not None and 1 <= os2.usWidthClass <= 9 else 5
+    return FontFace(family, subfamily, str(path), index, int(weight), italic, psname, outlines,
+                    group, int(width))
 
 
 def cache_dir() -> Path:
@@ -222,7 +278,7 @@ def cache_dir() -> Path:
 
 
 def _cache_file() -> Path:
-    return cache_dir() / f"fonts-v{_CACHE_VERSION}.json"
+    return cache_dir() / f"fonts-v{_INDEX_VERSION}.json"
 
 
 def _read_cache(path: Path) -> dict[str, dict]:
