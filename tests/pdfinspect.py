@@ -169,6 +169,32 @@ class Pdf:
         height = float(plumber_page.height)
         return [{**c, "y": height - c["bottom"]} for c in plumber_page.chars]
 
+    def missing_glyphs(self) -> list[tuple[int, str, str]]:
+        """``(page, font, context)`` for every character drawn with a face that lacks it.
+
+        ReportLab draws a character its TrueType face has no glyph for as code 0 of the
+        subset, the .notdef box, which reads back as U+0000: so a U+0000 in the page's
+        characters is an empty box on paper, and the font that drew it is known."""
+        found = []
+        for index in range(self.pages):
+            chars = self.plumber.pages[index].chars
+            for at, char in enumerate(chars):
+                if char["text"] == "\x00":
+                    context = "".join(c["text"] for c in chars[max(0, at - 10):at + 10])
+                    found.append((index, char["fontname"].split("+")[-1],
+                                  context.replace("\x00", "\u25a1")))
+        return found
+
+    def fonts_of(self, phrase: str) -> list[str]:
+        """The faces (base names without subset tags) that draw each character of the first
+        place ``phrase`` occurs, spaces included; fails if it does not occur on one page."""
+        for index in range(self.pages):
+            chars = self.plumber.pages[index].chars
+            at = "".join(c["text"] for c in chars).find(phrase)
+            if at >= 0:
+                return [c["fontname"].split("+")[-1] for c in chars[at:at + len(phrase)]]
+        raise AssertionError(f"{phrase!r} is not drawn on any page of {self.path}")
+
     def fonts(self) -> dict[str, DictionaryObject]:
         """Every font dictionary used by any page, by base font name."""
         found: dict[str, DictionaryObject] = {}

@@ -68,4 +68,5 @@ def test_report_theme_sets_text_in_one_optical_size(tmp_path: Path, cli: Cli) ->
                           for name in document.fonts() if "EBGaramond" in name)
     if not garamond:
         pytest.skip("EB Garamond is not installed")
-    assert garamond == ["EBGaramond12-Bold", "EBGaramond12-Italic", "EBGaramond12-Regular"]
+    # (Its bold, ASCII only, yields bold text to Noto Serif Bold: see test_glyphs.)
+    assert garamond == ["EBGaramond12-Italic", "EBGaramond12-Regular"]

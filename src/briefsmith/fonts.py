@@ -2,10 +2,20 @@
 
 Themes name font *families* in fallback chains (``[Noto Serif, WenQuanYi Zen Hei]``).  This
 module finds the files behind those names in the project's ``fonts/`` folder and the
-system's font folders, picks the face for each style, and answers "which font in the chain
-has a glyph for this character?".  ReportLab does no per-glyph fallback (Chinese in a Latin
-font silently becomes boxes), so the renderer splits text into runs with :func:`split_runs`
-and the validator refuses characters no font covers, naming them and where they occur.
+system's font folders, picks the face for each style, and answers "which face of the chain
+has a glyph for this character, in this style?".  ReportLab does no per-glyph fallback
+(Chinese in a Latin font silently becomes boxes), so the renderer splits text into runs
+with :class:`ChainCoverage` and the validator refuses characters no face covers, naming
+them and where they occur.
+
+Coverage is per *face*, not per family: a family's bold may have far fewer glyphs than its
+regular (Debian's EB Garamond bold has ASCII only), so bold text is split by what the bold
+faces have.  The fallback rule is CSS's, per style: a character is set in the first family
+whose face *of the text's style* has it; failing that, in the first family that has it in
+the nearest other style (a bold "ó" no bold face has is better in regular than a box);
+failing that, it is reported.  A word is not pieced together from two designs: when one of
+its letters needs a fallback and a face of the text's style has the whole word, the whole
+word is set in it.
 
 ReportLab embeds only TrueType-outline fonts; CFF-outline OpenType (Noto CJK, Source Han,
 EB Garamond) it rejects.  :func:`embeddable_chain` makes those usable: each CFF face is cut
@@ -409,6 +419,148 @@ def describe_char(char: str) -> str:
     return f"'{char}' (U+{ord(char):04X} {name})"
 
 
+def style_order(style: str) -> tuple[str, ...]:
+    """``style`` first, then the others nearest first: posture before weight, as CSS
+    matches them (bold -> regular, bold italic, italic)."""
+    bold, italic = "bold" in style, "italic" in style
+    return tuple(sorted(STYLES, key=lambda s: (("italic" in s) != italic, ("bold" in s) != bold)))
+
+
+Run = tuple[str, int, str]  # (text, family index or -1 if no face has it, face style)
+
+
+class ChainCoverage:
+    """Which face of a chain sets each character of a text in a given style.
+
+    ``sets(style)`` gives the code points of each family's face of that style.  A style's
+    *entries* are, in order: the faces of that style that are real (``real(style)[i]``: a
+    bold face, not a one-weight family's regular standing in for it) and complete, in chain
+    order; then the other families' faces of that style; then the families' faces of the
+    other styles, nearest style first (see :func:`style_order`).  Per-glyph fallback along
+    the entries is the module's fallback rule.  Character maps are read when first needed.
+    """
+
+    def __init__(self, sets: Callable[[str], tuple[frozenset[int], ...]],
+                 real: Callable[[str], tuple[bool, ...]] | None = None) -> None:
+        self._sets = sets
+        self._real = real
+        self._cache: dict[str, tuple[frozenset[int], ...]] = {}
+        self._entries: dict[str, tuple[tuple[tuple[int, str], ...], Sequence[frozenset[int]]]] = {}
+
+    @classmethod
+    def uniform(cls, sets: tuple[frozenset[int], ...]) -> ChainCoverage:
+        """Every style of family ``i`` covers ``sets[i]`` (tests; one-face families)."""
+        return cls(lambda _style: sets)
+
+    def sets(self, style: str = "regular") -> tuple[frozenset[int], ...]:
+        if style not in self._cache:
+            self._cache[style] = self._sets(style)
+        return self._cache[style]
+
+    def face_set(self, family: int, style: str) -> frozenset[int]:
+        return self.sets(style)[family]
+
+    def __len__(self) -> int:
+        return len(self.sets())
+
+    def fallback_entries(self, style: str) -> tuple[tuple[tuple[int, str], ...],
+                                                    Sequence[frozenset[int]]]:
+        """The ``(family, face style)`` entries for text in ``style`` (see the class), and
+        their code points (read when first looked at)."""
+        if style not in self._entries:
+            families = range(len(self))
+            real = self._real(style) if self._real is not None else (True,) * len(self)
+            entries = ([(f, style) for f in families if real[f]]
+                       + [(f, style) for f in families if not real[f]]
+                       + [(f, other) for other in style_order(style)[1:] for f in families])
+            self._entries[style] = (tuple(entries), _LazySets(self, entries))
+        return self._entries[style]
+
+    def runs(self, text: str, style: str = "regular") -> list[Run]:
+        """``text`` as ``(run, family, face style)`` pieces (see the module docstring)."""
+        entries, sets = self.fallback_entries(style)
+        if _all_in_first(text, sets):  # the common case, decided by one set operation
+            return [(text, *entries[0])] if text else []
+        picks = _whole_words(text, _per_character(text, sets), sets, len(self))
+        runs: list[Run] = []
+        for char, pick in zip(text, picks, strict=True):
+            family, face_style = entries[pick] if pick >= 0 else (-1, style)
+            if runs and runs[-1][1:] == (family, face_style):
+                runs[-1] = (runs[-1][0] + char, family, face_style)
+            else:
+                runs.append((char, family, face_style))
+        return runs
+
+    def whole(self, text: str, style: str = "regular") -> tuple[int, str] | None:
+        """The first ``(family, face style)`` entry whose face has every character of
+        ``text`` (for strings drawn in one font, such as chart labels), or ``None``."""
+        needed = {ord(c) for c in text if needs_glyph(c)}
+        entries, sets = self.fallback_entries(style)
+        return next((entry for entry, cps in zip(entries, sets, strict=True)
+                     if needed <= cps), None)
+
+    def covers(self, char: str) -> bool:
+        """Whether some face of the chain, in any style, has a glyph for ``char``."""
+        code = ord(char)
+        return any(code in cps for style in STYLES for cps in self.sets(style))
+
+    def uncovered(self, text: str) -> list[str]:
+        """The distinct characters of ``text`` no face of the chain can draw, in order."""
+        if _all_in_first(text, self.sets()):
+            return []
+        return [char for char in dict.fromkeys(text) if needs_glyph(char)
+                and not self.covers(char)]
+
+
+class _LazySets(Sequence[frozenset[int]]):
+    """The code points of a list of ``(family, style)`` entries, read when looked at."""
+
+    def __init__(self, coverage: ChainCoverage, entries: list[tuple[int, str]]) -> None:
+        self._coverage = coverage
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, index: int) -> frozenset[int]:  # type: ignore[override]
+        family, style = self._entries[index]
+        return self._coverage.face_set(family, style)
+
+
+def _per_character(text: str, chain: Sequence[frozenset[int]]) -> list[int]:
+    """The font index of each character, as :func:`split_runs` assigns them."""
+    picks: list[int] = []
+    for run, font in split_runs(text, chain):
+        picks.extend([font] * len(run))
+    return picks
+
+
+def _whole_words(text: str, picks: list[int], chain: Sequence[frozenset[int]],
+                 candidates: int) -> list[int]:
+    """Set a word whose letters come from two fonts wholly in the first of the chain's
+    first ``candidates`` fonts (those of the text's style) that has all of it:
+    "Información" in one design, not "Informaci" + "ó" + "n" from two.
+
+    A word is a run of characters between spaces; East Asian wide characters (Chinese)
+    stand alone, as they do not make words with their neighbours.  Punctuation and
+    figures are not letters: a fallback dash in "2017–2020" leaves the digits alone."""
+    start = 0
+    for end in [*(i for i, c in enumerate(text) if _breaks_word(c)), len(text)]:
+        letters = {picks[i] for i in range(start, end)
+                   if unicodedata.category(text[i])[0] in "LM"}
+        if len(letters) > 1 and -1 not in letters:
+            needed = {ord(c) for c in text[start:end] if needs_glyph(c)}
+            whole = next((f for f in range(candidates) if needed <= chain[f]), None)
+            if whole is not None:
+                picks[start:end] = [whole] * (end - start)
+        start = end + 1
+    return picks
+
+
+def _breaks_word(char: str) -> bool:
+    return char.isspace() or unicodedata.east_asian_width(char) in ("W", "F")
+
+
 # --------------------------------------------------------------------------- chains
 
 
@@ -419,9 +571,47 @@ class FontChain:
     role: str
     families: tuple[str, ...]
     faces: tuple[dict[str, FontFace], ...]
+    # Per family, the styles its face really serves (see real_styles); worked out from
+    # the original faces before CFF faces are swapped for their converted subsets.
+    real: tuple[frozenset[str], ...] | None = None
 
-    def coverage(self) -> tuple[frozenset[int], ...]:
-        return tuple(coverage(f["regular"].path, f["regular"].index) for f in self.faces)
+    def coverage(self, style: str = "regular") -> tuple[frozenset[int], ...]:
+        """The code points of each family's face for ``style``."""
+        return tuple(coverage(f[style].path, f[style].index) for f in self.faces)
+
+    def real_styles(self) -> tuple[frozenset[str], ...]:
+        """Per family, the styles whose face is a real face of that style (not a one-weight
+        family's regular standing in for bold) with at least half the letters of the
+        family's regular face.  Debian's EB Garamond bold has ASCII only: bold text is then
+        set in the next family's real bold, so a bold phrase is in one design rather than
+        a mix of words from two."""
+        if self.real is not None:
+            return self.real
+        return tuple(frozenset(style for style, face in faces.items()
+                               if _serves(face, faces["regular"], style))
+                     for faces in self.faces)
+
+    def styled_coverage(self) -> ChainCoverage:
+        real = self.real_styles()
+        return ChainCoverage(self.coverage,
+                             lambda style: tuple(style in styles for styles in real))
+
+
+def _serves(face: FontFace, regular: FontFace, style: str) -> bool:
+    if face.style != style:
+        return False  # a stand-in: a one-weight family's regular face serving bold
+    if face == regular:
+        return True
+    return _has_most_letters(face.path, face.index, regular.path, regular.index)
+
+
+@cache
+def _has_most_letters(path: str, index: int, regular_path: str, regular_index: int) -> bool:
+    """Whether a face has at least half the letters of alphabetic scripts (below U+2000)
+    that its family's regular face has."""
+    letters = {cp for cp in coverage(regular_path, regular_index)
+               if cp < 0x2000 and unicodedata.category(chr(cp))[0] == "L"}
+    return len(letters & coverage(path, index)) * 2 >= len(letters)
 
 
 def resolve_chain(role: str, families: Sequence[str], index: FontIndex,
@@ -468,7 +658,7 @@ def embeddable_chain(chain: FontChain, chars: Iterable[str]) -> FontChain:
     for styles in chain.faces:
         faces.append({style: truetype_face(face, wanted) if face.outlines == "cff" else face
                       for style, face in styles.items()})
-    return replace(chain, faces=tuple(faces))
+    return replace(chain, faces=tuple(faces), real=chain.real_styles())
 
 
 def truetype_face(face: FontFace, wanted: frozenset[int]) -> FontFace:

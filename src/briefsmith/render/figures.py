@@ -32,9 +32,11 @@ def caption_paragraph(caption: RichText, target: Target, ctx: RenderContext, *,
                       keep_with_next: bool = False, parent: Node | None = None) -> Paragraph:
     """"**Figure 2:** Jobs by sector", the target of cross-references to it (tables)."""
     label = ctx.labels.caption(target.kind, target.number)
-    markup = (f"<b>{ctx.headings.text(label)}</b>{ctx.headings.text(ctx.labels.caption_separator)}"
-              f"{ctx.headings.rich(caption)}")
-    para = AnchoredParagraph(markup, ctx.styles.caption,
+    style = ctx.styles.caption
+    markup = (f"{ctx.headings.strong(label, style)}"
+              f"{ctx.headings.text(ctx.labels.caption_separator, style)}"
+              f"{ctx.headings.rich(caption, style)}")
+    para = AnchoredParagraph(markup, style,
                              anchor=target.anchor if target.kind == "table" else None)
     if keep_with_next:
         para.keepWithNext = 1
@@ -101,7 +103,8 @@ def data_table(rows: Sequence[Sequence[str]], ctx: RenderContext, *,
                 style = s.table_head_right if numeric[i] else s.table_head
             else:
                 style = s.table_cell_right if numeric[i] else s.table_cell
-            out.append(Paragraph(ctx.body.text(cell), style))
+            writer = ctx.headings if r == 0 else ctx.body
+            out.append(Paragraph(writer.text(cell, style), style))
         data.append(out)
     commands: list[tuple] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

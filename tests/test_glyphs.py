@@ -1,0 +1,70 @@
+"""Glyphs on the page: every character is drawn by a face that has it, in the style it is
+set in (tests/fixtures/glyphs: bold and italic Spanish with quotes and dashes, Chinese in
+bold, key figures, a table of figures, citation markers after Chinese)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, build_in_themes, copy_project
+from pdfinspect import Pdf, normalise
+
+THEMES = ("default", "report", "compact")
+
+
+@pytest.fixture(scope="session")
+def glyphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The glyphs brief built (with --strict) in each shipped theme."""
+    project = copy_project(FIXTURES / "glyphs", tmp_path_factory.mktemp("glyphs"))
+    return {theme: out / "glyphs.pdf" for theme, out in build_in_themes(project, THEMES).items()}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_character_is_drawn_by_a_face_that_has_it(glyphs: dict[str, Path],
+                                                        theme: str) -> None:
+    """Debian's EB Garamond bold has ASCII only: bold Spanish used to print a box for every
+    accented letter, quote and dash, and "2017–2020" in the evidence table as "2017□2020"."""
+    with Pdf(glyphs[theme]) as document:
+        assert document.missing_glyphs() == []
+        text = normalise(document.text())
+    for phrase in ("población rural creció", "según el “Informe”", "¿acción pública?",
+                   "información, crédito, pingüino", "canción, útil", "2017–2020",
+                   "魔豆妈妈", "Programas de inversión – Región 01", "Organización de Prueba"):
+        assert phrase in text
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_bold_text_is_set_in_bold_faces(glyphs: dict[str, Path], theme: str) -> None:
+    """Bold words fall back along the bold faces, and a fallback run names the bold face
+    (it used to name the regular one, so a word set in a fallback font lost its bold)."""
+    with Pdf(glyphs[theme]) as document:
+        for phrase in ("La población rural creció entre 2017–2020",  # <b> in body text
+                       "Mensajes clave",  # a bold paragraph style (a box heading)
+                       "negrita: can"):  # bold italic
+            faces = document.fonts_of(phrase)
+            assert all("Bold" in face for face in faces), (phrase, faces)
+        italic = document.fonts_of("información, crédito, pingüino")
+        assert all("Italic" in face and "Bold" not in face for face in italic), italic
+
+
+def test_chinese_in_bold_uses_a_bold_face(glyphs: dict[str, Path]) -> None:
+    """**加粗** and a bold key figure: the report theme's chain has Noto Serif CJK SC, whose
+    bold face must set them (the key figure "魔豆妈妈" used to be regular beside a bold
+    "2006")."""
+    with Pdf(glyphs["report"]) as document:
+        for phrase in ("魔豆妈妈加粗", "魔豆妈妈"):
+            faces = document.fonts_of(phrase)
+            assert all("CJK" in face and "Bold" in face for face in faces), (phrase, faces)
+        plain = document.fonts_of("sin negrita: 魔豆妈妈")[-4:]
+        assert all("CJK" in face and "Bold" not in face for face in plain), plain
+
+
+def test_report_theme_sets_a_bold_phrase_in_one_design(glyphs: dict[str, Path]) -> None:
+    """EB Garamond's bold lacks most letters, so bold text goes to the next family's real
+    bold as a whole instead of mixing two designs word by word."""
+    with Pdf(glyphs["report"]) as document:
+        faces = set(document.fonts_of("La población rural creció entre 2017–2020 según el"))
+    assert len({face.rsplit("-", 1)[0] if "EBGaramond" in face else face
+                for face in faces}) == 1, faces
