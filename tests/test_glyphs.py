@@ -68,3 +68,20 @@ def test_report_theme_sets_a_bold_phrase_in_one_design(glyphs: dict[str, Path]) 
         faces = set(document.fonts_of("La población rural creció entre 2017–2020 según el"))
     assert len({face.rsplit("-", 1)[0] if "EBGaramond" in face else face
                 for face in faces}) == 1, faces
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_one_unbreakable_space_before_a_marker_after_a_fallback_font(
+        glyphs: dict[str, Path], theme: str) -> None:
+    """"行首 [@a]": the space before a marker becomes one no-break space.  After text in a
+    fallback font the markup ended in </font>, so the space was not trimmed: two spaces,
+    a wide gap, and a line break allowed before the marker."""
+    with Pdf(glyphs[theme]) as document:
+        for before in ("行首", "Y 魔豆"):
+            chars = next(chars for chars in map(document.chars, range(document.pages))
+                         if before in "".join(c["text"] for c in chars))
+            text = "".join(c["text"] for c in chars)
+            at = text.index(before) + len(before)
+            assert text[at:at + 3] in (" [1", " [2"), (theme, before, text[at - 5:at + 5])
+            gap = chars[at + 1]["x0"] - chars[at - 1]["x1"]
+            assert 0 < gap < 0.4 * chars[at - 1]["size"], (theme, before, gap)

@@ -18,6 +18,7 @@ refused, as the paragraph's face would set runs split by another chain's coverag
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from reportlab.lib.styles import ParagraphStyle
@@ -140,13 +141,7 @@ class MarkupWriter:
         return self._rich(spans, self.style_in(within))
 
     def _rich(self, spans: Iterable[Inline], style: str) -> str:
-        out: list[str] = []
-        for span in spans:
-            if isinstance(span, Citation) and out and not _is_xref(span):
-                # "text [@a]" -> "text\u00a0[1]": the marker never starts a line.
-                out[-1] = out[-1].rstrip(" ")
-            out.append(self._span(span, style))
-        return "".join(out).strip()
+        return "".join(self._span(span, style) for span in _before_markers(spans)).strip()
 
     def _span(self, span: Inline, style: str) -> str:
         if isinstance(span, Text):
@@ -213,6 +208,26 @@ class MarkupWriter:
             out.append(self.link("#" + anchor,
                                  self._runs(label.replace(" ", "\u00a0"), style)))
         return ", ".join(out)
+
+
+def _before_markers(spans: Iterable[Inline]) -> list[Inline]:
+    """The spans with the spaces before each citation marker removed: "text [@a]" ->
+    "text\u00a0[1]", so the marker never starts a line.  Trimmed on the spans, not the
+    markup, which may end in ``</font>`` (a fallback run) or ``</b>``."""
+    out: list[Inline] = []
+    for span in spans:
+        if isinstance(span, Citation) and out and not _is_xref(span):
+            out[-1] = _trim_end(out[-1])
+        out.append(span)
+    return out
+
+
+def _trim_end(span: Inline) -> Inline:
+    if isinstance(span, Text):
+        return replace(span, text=span.text.rstrip(" \t\r\n"))
+    if isinstance(span, Strong | Emphasis | Link) and span.children:
+        return replace(span, children=(*span.children[:-1], _trim_end(span.children[-1])))
+    return span
 
 
 def _with(style: str, *, bold: bool = False, italic: bool = False) -> str:
