@@ -49,16 +49,20 @@ def test_bold_text_is_set_in_bold_faces(glyphs: dict[str, Path], theme: str) -> 
         assert all("Italic" in face and "Bold" not in face for face in italic), italic
 
 
-def test_chinese_in_bold_uses_a_bold_face(glyphs: dict[str, Path]) -> None:
-    """**加粗** and a bold key figure: the report theme's chain has Noto Serif CJK SC, whose
-    bold face must set them (the key figure "魔豆妈妈" used to be regular beside a bold
-    "2006")."""
-    with Pdf(glyphs["report"]) as document:
-        for phrase in ("魔豆妈妈加粗", "魔豆妈妈"):
-            faces = document.fonts_of(phrase)
-            assert all("CJK" in face and "Bold" in face for face in faces), (phrase, faces)
+@pytest.mark.parametrize("theme", THEMES)
+def test_chinese_in_bold_uses_a_bold_face(glyphs: dict[str, Path], theme: str) -> None:
+    """**加粗** and a bold key figure are set in Noto CJK's bold face: the key figure
+    "魔豆妈妈" used to be regular beside a bold "2006", and the default and compact themes
+    set Chinese in WenQuanYi Zen Hei, a sans with one weight, even inside serif text."""
+    serif = theme != "compact"  # compact is sans throughout; the others set serif text
+    with Pdf(glyphs[theme]) as document:
+        faces = document.fonts_of("魔豆妈妈加粗")
+        assert all(("NotoSerifCJK" if serif else "NotoSansCJK") in face and "Bold" in face
+                   for face in faces), faces
         plain = document.fonts_of("sin negrita: 魔豆妈妈")[-4:]
         assert all("CJK" in face and "Bold" not in face for face in plain), plain
+        value = document.fonts_of("魔豆妈妈")  # the key figure comes first
+        assert all("CJK" in face and "Bold" in face for face in value), value
 
 
 def test_report_theme_sets_a_bold_phrase_in_one_design(glyphs: dict[str, Path]) -> None:

@@ -648,24 +648,54 @@ def _close_family(name: str, index: FontIndex) -> str:
 
 
 def embeddable_chain(chain: FontChain, chars: Iterable[str]) -> FontChain:
-    """``chain`` with every CFF-outline face replaced by a TrueType copy covering ``chars``.
+    """``chain`` with every CFF-outline face replaced by a TrueType copy of the characters
+    of ``chars`` it may have to draw.
 
-    ``chars`` must hold every character the renderer may set in this role: the copy has
-    glyphs for those only, so coverage (and thus per-glyph fallback) stays exact.
+    ``chars`` must hold every character the renderer may set in this role.  A face gets
+    only those that no face before it in some style's fallback order has (see
+    :func:`_needed_by_face`): a Chinese fallback font behind Noto Serif gets no Latin, so
+    English briefs share one small cached copy instead of converting one per character
+    set.  The first face that has a character in each fallback order keeps it, so the
+    renderer's choice of face is the same as with the whole fonts.
     """
     wanted = frozenset(ord(c) for c in chars)
+    real = chain.real_styles()
+    if not any(face.outlines == "cff" for styles in chain.faces for face in styles.values()):
+        return replace(chain, real=real)
+    needed = _needed_by_face(chain, wanted)
     faces = []
     for styles in chain.faces:
-        faces.append({style: truetype_face(face, wanted) if face.outlines == "cff" else face
-                      for style, face in styles.items()})
-    return replace(chain, faces=tuple(faces), real=chain.real_styles())
+        faces.append({style: truetype_face(face, needed[face.path, face.index])
+                      if face.outlines == "cff" else face for style, face in styles.items()})
+    return replace(chain, faces=tuple(faces), real=real)
+
+
+def _needed_by_face(chain: FontChain, wanted: frozenset[int]) -> dict[tuple[str, int],
+                                                                       frozenset[int]]:
+    """Per face (path, index), the characters of ``wanted`` it may draw: in the fallback
+    order of some style, no entry before it has them.  Spaces and combining marks are
+    kept everywhere: they stay in the run of the character before them, whatever its
+    face."""
+    coverage = chain.styled_coverage()
+    marks = {cp for cp in wanted
+             if unicodedata.combining(chr(cp)) or not needs_glyph(chr(cp))}
+    needed: dict[tuple[str, int], set[int]] = {}
+    for style in STYLES:
+        entries, sets = coverage.fallback_entries(style)
+        left = set(wanted)
+        for (family, face_style), cps in zip(entries, sets, strict=True):
+            face = chain.faces[family][face_style]
+            needed.setdefault((face.path, face.index), set(marks)).update(left)
+            left -= cps
+    return {key: frozenset(chars) for key, chars in needed.items()}
 
 
 def truetype_face(face: FontFace, wanted: frozenset[int]) -> FontFace:
     """A TrueType-outline subset of a CFF face, made once and cached by content."""
     source = Path(face.path)
     stat = source.stat()
-    covered = sorted(wanted & coverage(face.path, face.index))
+    has = coverage(face.path, face.index)
+    covered = sorted(wanted & has) or [min(has)]  # ReportLab refuses an empty cmap
     digest = hashlib.sha256(json.dumps(
         [_TRUETYPE_VERSION, face.path, face.index, stat.st_size, stat.st_mtime_ns, covered],
     ).encode()).hexdigest()[:16]
