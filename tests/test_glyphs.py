@@ -12,13 +12,15 @@ from conftest import FIXTURES, build_in_themes, copy_project
 from pdfinspect import Pdf, normalise
 
 THEMES = ("default", "report", "compact")
+OLDSTYLE = "report-oldstyle"  # tests/fixtures/glyphs/styles: the report theme, old-style
 
 
 @pytest.fixture(scope="session")
 def glyphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The glyphs brief built (with --strict) in each shipped theme."""
     project = copy_project(FIXTURES / "glyphs", tmp_path_factory.mktemp("glyphs"))
-    return {theme: out / "glyphs.pdf" for theme, out in build_in_themes(project, THEMES).items()}
+    built = build_in_themes(project, (*THEMES, OLDSTYLE))
+    return {theme: out / "glyphs.pdf" for theme, out in built.items()}
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -89,3 +91,51 @@ def test_one_unbreakable_space_before_a_marker_after_a_fallback_font(
             assert text[at:at + 3] in (" [1", " [2"), (theme, before, text[at - 5:at + 5])
             gap = chars[at + 1]["x0"] - chars[at - 1]["x1"]
             assert 0 < gap < 0.4 * chars[at - 1]["size"], (theme, before, gap)
+
+
+def digit_heights(document: Pdf, face: str) -> dict[str, float]:
+    """Each digit's top as a share of the face's capitals' (median) height."""
+    metrics = document.glyph_metrics(face)
+    capitals = sorted(top for char, (_width, top) in metrics.items() if "A" <= char <= "Z")
+    assert capitals, f"{face} draws no capitals to compare with"
+    cap = capitals[len(capitals) // 2]
+    return {char: top / cap for char, (_width, top) in metrics.items() if char.isdigit()}
+
+
+def digit_faces(document: Pdf, phrase: str) -> set[str]:
+    return {face for face, char in zip(document.fonts_of(phrase), phrase, strict=True)
+            if char.isdigit()}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_digits_are_lining_figures(glyphs: dict[str, Path], theme: str) -> None:
+    """EB Garamond's default digits are old-style: "[1]" read like "[ɪ]" and "Region 01"
+    like "Region oı".  Lining figures stand as tall as capitals."""
+    with Pdf(glyphs[theme]) as document:
+        faces = digit_faces(document, "1984, 2019 y 3 567 HABITANTES en 10 REGIONES")
+        for face in faces:
+            heights = digit_heights(document, face)
+            assert heights and min(heights.values()) > 0.85, (face, heights)
+
+
+@pytest.mark.parametrize("theme", (*THEMES, OLDSTYLE))
+def test_table_figures_are_tabular(glyphs: dict[str, Path], theme: str) -> None:
+    """Every digit of a table cell's face has one width, so number columns line up."""
+    with Pdf(glyphs[theme]) as document:
+        for face in digit_faces(document, "987.654") | digit_faces(document, "10.001"):
+            widths = {char: width for char, (width, _top) in
+                      document.glyph_metrics(face).items() if char.isdigit()}
+            assert len(set(widths.values())) == 1, (face, widths)
+
+
+def test_oldstyle_numerals_are_a_theme_choice(glyphs: dict[str, Path]) -> None:
+    """``numerals: oldstyle`` keeps EB Garamond's old-style figures in text (and its
+    tabular old-style ones in tables); the converted fonts are cached per choice."""
+    with Pdf(glyphs[OLDSTYLE]) as document:
+        faces = digit_faces(document, "1984, 2019 y 3 567 HABITANTES en 10 REGIONES")
+        assert any("EBGaramond" in face for face in faces), faces
+        for face in faces:
+            heights = digit_heights(document, face)
+            assert heights["1"] < 0.8 and heights["0"] < 0.8, (face, heights)
+        for face in digit_faces(document, "987.654"):
+            assert digit_heights(document, face)["0"] < 0.8

@@ -23,6 +23,12 @@ down to the characters the brief uses and its cubic outlines are converted to qu
 TrueType ones (fontTools' ``cu2qu``), cached on disk by content, so a 20 MB CJK collection
 costs a few seconds once and nothing after.
 
+ReportLab does no shaping, so OpenType features never apply: a font whose default digits
+are old-style (EB Garamond) would print "[1]" like "[ɪ]".  The theme's ``numerals``
+(lining or old-style) and tabular figures for tables are applied by rewriting the digits'
+character map from the font's single substitutions ('lnum', 'onum', 'tnum') in the cached
+copy, made only for fonts whose digits it changes (see :func:`embeddable_chains`).
+
 It reads fonts with fontTools only; registering them with ReportLab is the renderer's job.
 """
 
@@ -347,14 +353,14 @@ def _ranges(codepoints: frozenset[int]) -> list[int]:
     return flat
 
 
-def _coverage_cache_file(path: str, index: int) -> Path | None:
+def _coverage_cache_file(path: str, index: int, kind: str = "coverage") -> Path | None:
     try:
         stat = Path(path).stat()
     except OSError:
         return None
     key = f"{path}\0{index}\0{stat.st_size}\0{stat.st_mtime_ns}"
     digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return cache_dir() / f"coverage-v{_CACHE_VERSION}" / f"{digest}.json"
+    return cache_dir() / f"{kind}-v{_CACHE_VERSION}" / f"{digest}.json"
 
 
 def needs_glyph(char: str) -> bool:
@@ -647,9 +653,31 @@ def _close_family(name: str, index: FontIndex) -> str:
 # --------------------------------------------------------------------------- CFF -> TrueType
 
 
-def embeddable_chain(chain: FontChain, chars: Iterable[str]) -> FontChain:
+# The OpenType features that set digits in each ``numerals`` style of a theme.
+NUMERAL_FEATURES = {"lining": ("lnum",), "oldstyle": ("onum",)}
+TABULAR = "tnum"
+TABLES = "tables"  # the body chain with tabular figures, for table cells
+
+
+def embeddable_chains(chains: dict[str, FontChain], chars: Iterable[str],
+                      numerals: str = "lining") -> dict[str, FontChain]:
+    """Every role's chain ready to embed (see :func:`embeddable_chain`), digits in the
+    ``numerals`` style, and the :data:`TABLES` chain: the body fonts with tabular figures,
+    so a table's number columns line up."""
+    features = NUMERAL_FEATURES[numerals]
+    chars = frozenset(chars)
+    ready = {role: embeddable_chain(chain, chars, features) for role, chain in chains.items()}
+    if "body" in chains:
+        ready[TABLES] = embeddable_chain(replace(chains["body"], role=TABLES), chars,
+                                         (*features, TABULAR))
+    return ready
+
+
+def embeddable_chain(chain: FontChain, chars: Iterable[str],
+                     features: tuple[str, ...] = ()) -> FontChain:
     """``chain`` with every CFF-outline face replaced by a TrueType copy of the characters
-    of ``chars`` it may have to draw.
+    of ``chars`` it may have to draw, and every face whose digits ``features`` change
+    (``("lnum",)``: lining figures) by a copy with those digits.
 
     ``chars`` must hold every character the renderer may set in this role.  A face gets
     only those that no face before it in some style's fallback order has (see
@@ -660,14 +688,79 @@ def embeddable_chain(chain: FontChain, chars: Iterable[str]) -> FontChain:
     """
     wanted = frozenset(ord(c) for c in chars)
     real = chain.real_styles()
-    if not any(face.outlines == "cff" for styles in chain.faces for face in styles.values()):
+    digits = {(face.path, face.index): digit_substitutions(face.path, face.index, features)
+              for styles in chain.faces for face in styles.values()} if features else {}
+    if not any(face.outlines == "cff" or digits.get((face.path, face.index))
+               for styles in chain.faces for face in styles.values()):
         return replace(chain, real=real)
     needed = _needed_by_face(chain, wanted)
     faces = []
     for styles in chain.faces:
-        faces.append({style: truetype_face(face, needed[face.path, face.index])
-                      if face.outlines == "cff" else face for style, face in styles.items()})
+        copies = {}
+        for style, face in styles.items():
+            key = (face.path, face.index)
+            remap = digits.get(key, ())
+            copies[style] = truetype_face(face, needed[key], remap) \
+                if face.outlines == "cff" or remap else face
+        faces.append(copies)
     return replace(chain, faces=tuple(faces), real=real)
+
+
+def digit_substitutions(path: str, index: int,
+                        features: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    """``(code point, glyph)`` for each digit 0-9 whose glyph the font's single
+    substitutions for ``features`` (applied in order) change; kept on disk like coverage."""
+    cache_file = _coverage_cache_file(path, index, "digits-" + "-".join(features))
+    if cache_file is not None:
+        try:
+            return tuple((int(cp), str(glyph)) for cp, glyph in
+                         json.loads(cache_file.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            pass
+    found = _read_digit_substitutions(path, index, features)
+    if cache_file is not None:
+        _write_cache(cache_file, [list(pair) for pair in found])
+    return found
+
+
+def _read_digit_substitutions(path: str, index: int,
+                              features: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        cmap = font.getBestCmap() or {}
+        if "GSUB" not in font:
+            return ()
+        gsub = font["GSUB"].table
+        if gsub.FeatureList is None or gsub.LookupList is None:
+            return ()
+        steps = [mapping for tag in features for mapping in _single_substitutions(gsub, tag)]
+        found = []
+        for cp in range(ord("0"), ord("9") + 1):
+            glyph = original = cmap.get(cp)
+            if glyph is None:
+                continue
+            for mapping in steps:
+                glyph = mapping.get(glyph, glyph)
+            if glyph != original:
+                found.append((cp, glyph))
+        return tuple(found)
+
+
+def _single_substitutions(gsub: object, tag: str) -> list[dict[str, str]]:
+    """The glyph mappings of the feature's single-substitution lookups, in lookup order."""
+    indices = sorted({i for record in gsub.FeatureList.FeatureRecord  # type: ignore[attr-defined]
+                      if record.FeatureTag == tag for i in record.Feature.LookupListIndex})
+    mappings = []
+    for i in indices:
+        lookup = gsub.LookupList.Lookup[i]  # type: ignore[attr-defined]
+        for sub in lookup.SubTable:
+            if lookup.LookupType == 7:  # an extension wrapping the real subtable
+                sub = sub.ExtSubTable
+            mapping = getattr(sub, "mapping", None)
+            if getattr(sub, "LookupType", lookup.LookupType) == 1 and mapping:
+                mappings.append(dict(mapping))
+    return mappings
 
 
 def _needed_by_face(chain: FontChain, wanted: frozenset[int]) -> dict[tuple[str, int],
@@ -690,28 +783,32 @@ def _needed_by_face(chain: FontChain, wanted: frozenset[int]) -> dict[tuple[str,
     return {key: frozenset(chars) for key, chars in needed.items()}
 
 
-def truetype_face(face: FontFace, wanted: frozenset[int]) -> FontFace:
-    """A TrueType-outline subset of a CFF face, made once and cached by content."""
+def truetype_face(face: FontFace, wanted: frozenset[int],
+                  digits: tuple[tuple[int, str], ...] = ()) -> FontFace:
+    """A TrueType-outline subset of a face (converted from CFF outlines, with ``digits``
+    mapped to other glyphs), made once and cached by content."""
     source = Path(face.path)
     stat = source.stat()
     has = coverage(face.path, face.index)
     covered = sorted(wanted & has) or [min(has)]  # ReportLab refuses an empty cmap
     digest = hashlib.sha256(json.dumps(
-        [_TRUETYPE_VERSION, face.path, face.index, stat.st_size, stat.st_mtime_ns, covered],
+        [_TRUETYPE_VERSION, face.path, face.index, stat.st_size, stat.st_mtime_ns, covered,
+         [list(pair) for pair in digits]],
     ).encode()).hexdigest()[:16]
     target = _truetype_cache_dir() / f"{face.key}-{digest}.ttf"
     # Each cut gets its own PostScript name: ReportLab keeps one face per name, so two
     # cuts of one font sharing a name would mix up their glyphs (empty boxes).
     postscript_name = f"{face.postscript_name}-{digest[:6]}"
     if not target.is_file():
-        data = _convert_to_truetype(source, face.index, covered, postscript_name)
+        data = _convert_to_truetype(source, face.index, covered, postscript_name, digits)
         _write_atomic(target, data)
     return replace(face, path=str(target), index=0, outlines="truetype",
                    postscript_name=postscript_name)
 
 
 def _convert_to_truetype(path: Path, index: int, unicodes: Sequence[int],
-                         postscript_name: str) -> bytes:
+                         postscript_name: str,
+                         digits: tuple[tuple[int, str], ...] = ()) -> bytes:
     from fontTools.subset import Options, Subsetter
     from fontTools.ttLib import TTFont
 
@@ -725,7 +822,7 @@ def _convert_to_truetype(path: Path, index: int, unicodes: Sequence[int],
     options.desubroutinize = True
     options.recalc_timestamp = False
     subsetter = Subsetter(options)
-    subsetter.populate(unicodes=unicodes)
+    subsetter.populate(unicodes=unicodes, glyphs=[glyph for _cp, glyph in digits])
     quiet = logging.getLogger("fontTools.subset")
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # "FFTM NOT subset" and the like are not the user's business
@@ -733,7 +830,11 @@ def _convert_to_truetype(path: Path, index: int, unicodes: Sequence[int],
         subsetter.subset(font)
     finally:
         quiet.setLevel(level)
-    _cff_to_glyf(font)
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap.update((cp, glyph) for cp, glyph in digits if cp in table.cmap)
+    if "CFF " in font or "CFF2" in font:
+        _cff_to_glyf(font)
     for record in font["name"].names:
         if record.nameID == 6:
             record.string = postscript_name

@@ -42,6 +42,7 @@ class RenderContext:
     body: MarkupWriter
     headings: MarkupWriter
     figures: MarkupWriter
+    tables: MarkupWriter  # table cells: the body fonts with tabular figures
     frame_width: float
     frame_height: float
     targets: Targets
@@ -74,7 +75,8 @@ class RenderContext:
                    for run, family, face_style in chain.coverage.runs(text, style))
 
     def _writer(self, role: str) -> MarkupWriter:
-        return {"figures": self.figures, "headings": self.headings, "body": self.body}[role]
+        return {"figures": self.figures, "headings": self.headings, "body": self.body,
+                "tables": self.tables}[role]
 
     def source_line(self, citation: Citation | None) -> str:
         """"Source: Renmin University of China (2020) [2]" as paragraph markup."""

@@ -103,7 +103,7 @@ def data_table(rows: Sequence[Sequence[str]], ctx: RenderContext, *,
                 style = s.table_head_right if numeric[i] else s.table_head
             else:
                 style = s.table_cell_right if numeric[i] else s.table_cell
-            writer = ctx.headings if r == 0 else ctx.body
+            writer = ctx.headings if r == 0 else ctx.tables
             out.append(Paragraph(writer.text(cell, style), style))
         data.append(out)
     commands: list[tuple] = [
@@ -138,7 +138,7 @@ def column_widths(rows: Sequence[Sequence[str]], numeric: list[bool],
     for i in range(len(rows[0])):
         words, lines = 0.0, 0.0
         for r, row in enumerate(rows):
-            role, style = ("headings", "bold") if r == 0 else ("body", "regular")
+            role, style = ("headings", "bold") if r == 0 else ("tables", "regular")
             width = ctx.text_width(row[i], size, role, style)
             lines = max(lines, width)
             if numeric[i] and r:

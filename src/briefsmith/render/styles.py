@@ -100,7 +100,8 @@ def build_styles(theme: Theme, fonts: dict[str, RegisteredChain], language: str)
     )
     small = t.small
     cell = ParagraphStyle(
-        "table_cell", fontName=body_font, fontSize=t.table, leading=t.table * 1.3,
+        "table_cell", fontName=fonts.get("tables", fonts["body"]).font(), fontSize=t.table,
+        leading=t.table * 1.3,
         textColor=colour(c.text), alignment=TA_LEFT, hyphenationLang="",
         wordWrap="CJK" if cjk else None,
     )
