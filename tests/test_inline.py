@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from briefsmith.inline import parse_citation_field, parse_rich_text
 from briefsmith.model import Citation, Emphasis, Link, Strong, Text
+from conftest import Cli
+from pdfinspect import Pdf
 
 
 def spans(text: str) -> tuple:
@@ -87,3 +91,24 @@ def test_folded_lines_of_chinese_join_without_a_space() -> None:
     assert join_east_asian_lines("两端对齐效果， 并且包含 Alibaba 和数字") == \
         "两端对齐效果，并且包含 Alibaba 和数字"
     assert join_east_asian_lines("A B 和 C") == "A B 和 C"
+
+
+def test_straight_quotes_become_the_languages_marks() -> None:
+    from briefsmith.typography import smart_quotes
+
+    english, spanish = "\u201c\u201d\u2018\u2019", "\u00ab\u00bb\u201c\u201d"
+    assert smart_quotes('the "Modou Mama" project\'s aim', english) == \
+        "the \u201cModou Mama\u201d project\u2019s aim"
+    assert smart_quotes('("quoted") and \'single\'', english) == \
+        "(\u201cquoted\u201d) and \u2018single\u2019"
+    assert smart_quotes('dijo "hola"', spanish) == "dijo \u00abhola\u00bb"
+    # Across spans: the character before decides.
+    assert smart_quotes('"', english, previous="x") == "\u201d"
+
+
+def test_quotes_are_typeset_through_the_cli(minimal_project: Path, cli: Cli) -> None:
+    intro = minimal_project / "content" / "intro.yaml"
+    intro.write_text(intro.read_text() + "  - paragraph: 'He said \"yes\" [@doe-2019].'\n")
+    assert cli("-C", minimal_project, "build").exit_code == 0
+    text = Pdf(minimal_project / "out" / "mini.pdf").text()
+    assert "He said \u201cyes\u201d" in text

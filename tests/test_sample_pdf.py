@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, SAMPLE_BRIEF, Cli
 from pdfinspect import Pdf, normalise
+from structinspect import struct_text
 
 SECTION_TITLES = ["Rural vitalization", "Healthcare", "Support for women", "Jobs"]
 
@@ -34,7 +36,7 @@ def test_references_are_listed_in_order_of_first_citation(sample_pdf: Path) -> N
     second = references.index("[2] Renmin University of China")
     assert first < second
     # The article is cited first (key messages), the report only later.
-    body = text[: text.rindex("Evidence")]
+    body = text[: text.index("Evidence")]  # the appendix repeats the markers
     assert body.index("[1]") < body.index("[1, 2]")
     assert "[2]" not in body.replace("[1, 2]", "")
 
@@ -149,11 +151,88 @@ def test_every_fact_in_the_sample_cites_a_source() -> None:
 def test_cross_references_link_to_the_chart_and_the_table(sample_pdf: Path) -> None:
     pdf = Pdf(sample_pdf)
     text = normalise(pdf.text())
-    assert "Figure 1: Job opportunities in China linked to Alibaba's ecosystem" in text
-    assert "Table 1: Alibaba's programmes against poverty" in text
+    assert "Figure 1: Job opportunities in China linked to Alibaba’s ecosystem" in text
+    assert "Table 1: Alibaba’s programmes against poverty" in text
     links = {link.text: link for link in pdf.internal_links()
              if link.text in ("Figure 1", "Table 1")}
     assert set(links) == {"Figure 1", "Table 1"}
     for label, link in links.items():
         target = pdf.page_text(link.target_page)
         assert f"{label}:" in normalise(target), label
+
+
+@pytest.mark.parametrize("theme", ["default", "report"])
+def test_running_head_names_the_section_that_opens_the_page(sample_project: Path, cli: Cli,
+                                                            theme: str) -> None:
+    """When a heading opens a page, the running head names that section (not the one
+    before it, even when keep-with-next moved the heading there)."""
+    assert cli("-C", sample_project, "build", "--theme", theme).exit_code == 0
+    document = Pdf(sample_project / "out" / f"{SAMPLE_BRIEF}.pdf")
+    opened = 0
+    for index in range(1, document.pages):
+        page = document.plumber.pages[index]
+        words = page.extract_words(keep_blank_chars=True)
+        rule = 0.09 * float(page.height)  # the running head sits above the text block
+        head = " ".join(w["text"] for w in words if w["top"] < rule and w["x0"] > page.width / 2)
+        body = [w for w in words if w["top"] > rule]
+        first_line = " ".join(w["text"] for w in body if w["top"] == min(b["top"] for b in body))
+        match = re.fullmatch(r"(?:\d+\s+)?(Rural vitalization|Healthcare|Support for women|Jobs"
+                             r"|Evidence|References)", first_line.strip())
+        if match:
+            opened += 1
+            assert head.strip() == match.group(1), (index + 1, head, first_line)
+    assert opened, "no page opens with a heading in this theme"
+
+
+def test_contents_follow_the_order_of_the_document(sample_project: Path, cli: Cli) -> None:
+    assert cli("-C", sample_project, "build", "--theme", "report").exit_code == 0
+    document = Pdf(sample_project / "out" / f"{SAMPLE_BRIEF}.pdf")
+    lines = (document.plumber.pages[1].extract_text() or "").splitlines()
+    entries = (re.fullmatch(r"(.+?)[\s.]*\.\s*(\d+)", line) for line in lines)
+    contents = [entry.group(1).strip() for entry in entries if entry]
+    outline = [title for level, title in document.outline() if title != "Key messages"]
+    assert contents == outline
+
+
+def test_evidence_links_each_figure_to_its_callout(sample_pdf: Path) -> None:
+    document = Pdf(sample_pdf)
+    evidence_page = next(i for i in range(document.pages)
+                         if "Evidence" in document.page_text(i).splitlines()[1:3]
+                         or document.page_text(i).lstrip().startswith("Evidence"))
+    links = [link for link in document.joined_internal_links()
+             if link.page == evidence_page and link.text == "10 million"]
+    assert len(links) == 1
+    target = links[0]
+    value = [w for w in document.plumber.pages[target.target_page].extract_words()
+             if w["text"] == "10"]
+    assert value, "the callout is on the linked page"
+    height = float(document.plumber.pages[target.target_page].height)
+    # The destination is the top of the callout's value line.
+    assert any(abs((height - w["top"]) - target.target_top) < 30 for w in value)
+
+
+def test_english_hyphenates_with_american_patterns_unless_british() -> None:
+    from briefsmith.render.styles import hyphenation_language
+
+    assert hyphenation_language("en") == "en_US"
+    assert hyphenation_language("en-GB") == "en_GB"
+    assert hyphenation_language("zh-CN") == ""
+
+
+def test_a_figure_that_does_not_fit_floats_past_the_text_after_it(sample_project: Path,
+                                                                  cli: Cli) -> None:
+    """Report theme: the chart does not fit below 'Figure 1 compares…', so the paragraph
+    after it fills the page and the chart opens the next one; the tagged reading order
+    keeps the chart where the story has it."""
+    assert cli("-C", sample_project, "build", "--theme", "report").exit_code == 0
+    document = Pdf(sample_project / "out" / f"{SAMPLE_BRIEF}.pdf")
+
+    def page_of(text: str) -> int:
+        return next(i for i in range(document.pages) if text in normalise(document.page_text(i)))
+
+    compares = page_of("compares the two figures the report gives")
+    after = page_of("International expansion also creates job opportunities")
+    figure = page_of("Figure 1: Job opportunities in China")
+    assert compares == after < figure
+    reading = normalise(struct_text(document.path).all_text())
+    assert reading.index("Figure 1: Job opportunities") < reading.index("International expansion")

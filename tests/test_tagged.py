@@ -176,7 +176,7 @@ def test_poppler_reads_the_sample_in_order(sample_pdf: Path) -> None:
     expected = ["POLICY BRIEF", "Alibaba on Poverty and Jobs", "Key messages",
                 "Alibaba launched a foundation for poverty alleviation in December 2017 and "
                 "renamed it", "1 Rural vitalization", "1.1 Programmes on the ground",
-                "Table 1: Alibaba's programmes", "Programme", "Modou Mama", "2 Healthcare",
+                "Table 1: Alibaba’s programmes", "Programme", "Modou Mama", "2 Healthcare",
                 "3 Support for women", "4 Jobs", "Figure 1: Job opportunities",
                 "Evidence", "References", "[1] Redacción Opportimes"]
     position = 0

@@ -58,6 +58,9 @@ class Labels:
     link_to: str = "Link to {target}"
     go_to: str = "Go to {target}"
     citation_in_text: str = "the citation in the text"
+    # Typographic quotation marks: opening and closing double, then single (the closing
+    # single is also the apostrophe).  Straight quotes in the content become these.
+    quotes: str = "\u201c\u201d\u2018\u2019"
 
     def date(self, value: PartialDate | dt.date) -> str:
         if isinstance(value, dt.date):
@@ -205,6 +208,7 @@ _ES = Labels(
     link_to="Enlace a {target}",
     go_to="Ir a {target}",
     citation_in_text="la cita en el texto",
+    quotes="\u00ab\u00bb\u201c\u201d",  # «comillas latinas», “inglesas” inside
 )
 
 LANGUAGES: dict[str, Labels] = {"en": _EN, "zh": _ZH, "es": _ES}

@@ -51,6 +51,7 @@ from .project import (
 )
 from .read import ContentReader
 from .theme import Theme, load_theme
+from .typography import typeset_quotes
 from .validate import unused_sources, validate_document, validate_sources
 from .write import ManifestEntry, read_manifest, update_manifest, update_timings, write_atomic
 
@@ -233,8 +234,8 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
         doc = run.reader.brief(path)
         if doc is None:
             failed.add(path.stem)
-        else:
-            docs.append(doc)
+        else:  # typographic quotes before validation: the glyph check sees what prints
+            docs.append(typeset_quotes(doc, labels_for(doc.brief.language).quotes))
     # A brief, section or block that failed to convert takes its citations with it, so
     # "never cited" would be a knock-on warning: only warn when everything was read whole.
     read_whole = len(run.problems.errors) == errors_before

@@ -38,7 +38,7 @@ from ..model import (
     Table as TableBlock,
 )
 from .charts import chart_description, chart_drawing
-from .context import RenderContext, heading_paragraph, located_at, tag
+from .context import AnchoredParagraph, RenderContext, heading_paragraph, located_at, tag
 from .figures import caption_paragraph, data_table, figure_flowables, image_flowable
 from .tagging import Node
 
@@ -46,6 +46,7 @@ __all__ = ["RENDERERS", "image_flowable", "render_block", "renders"]
 
 Renderer = Callable[[Any, RenderContext], list[Flowable]]
 MIN_CALLOUT = 38 * mm  # the narrowest key-figure callout
+SHORT_TABLE_ROWS = 6  # tables with at most this many body rows are kept on one page
 TABLE_CHUNK = 50  # rows per Table flowable in long tables (see timeline)
 RENDERERS: dict[type, Renderer] = {}
 
@@ -92,6 +93,7 @@ def bullet_list(block: BulletList, ctx: RenderContext) -> list[Flowable]:
     return [tag(ListFlowable(
         items,
         bulletType="1" if block.ordered else "bullet",
+        bulletFormat="%s." if block.ordered else None,
         start=None if block.ordered else "\u2022",
         bulletColor=ctx.colour("accent"),
         bulletFontName=(ctx.styles.h2.fontName if block.ordered
@@ -117,25 +119,28 @@ def key_figures(block: KeyFigures, ctx: RenderContext) -> list[Flowable]:
         label = (ctx.headings.rich(item.label, label_style)
                  + ctx.headings.citation(item.cite, label_style))
         cells.append([
-            Paragraph(ctx.figures.text(item.value, value_style), value_style),
+            AnchoredParagraph(ctx.figures.text(item.value, value_style), value_style,
+                              anchor=ctx.figure_anchors.get(id(item))),
             Paragraph(label, label_style),
         ])
     rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
     for row in rows:
         row.extend([""] * (per_row - len(row)))
-    data = []
-    widths = []
-    for row in rows:
+    # Callouts sit in the even columns and rows; the odd ones are gutters of ``gap``.
+    widths: list[float] = []
+    for index in range(per_row):
+        widths += [gap, width] if index else [width]
+    data: list[list[Any]] = []
+    heights: list[float | None] = []
+    for r, row in enumerate(rows):
+        if r:
+            data.append([""] * len(widths))
+            heights.append(gap)
         spaced: list[Any] = []
         for index, cell in enumerate(row):
-            if index:
-                spaced.append("")
-            spaced.append(cell)
+            spaced += ["", cell] if index else [cell]
         data.append(spaced)
-    for index in range(per_row):
-        if index:
-            widths.append(gap)
-        widths.append(width)
+        heights.append(None)
     commands: list[tuple] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
@@ -144,16 +149,20 @@ def key_figures(block: KeyFigures, ctx: RenderContext) -> list[Flowable]:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
     ]
     for r, row in enumerate(rows):
+        if r:
+            commands += [("TOPPADDING", (0, 2 * r - 1), (-1, 2 * r - 1), 0),
+                         ("BOTTOMPADDING", (0, 2 * r - 1), (-1, 2 * r - 1), 0)]
         for index, cell in enumerate(row):
             if cell == "":
                 continue
-            col = index * 2
+            cell_at = (index * 2, r * 2)
             commands += [
-                ("BACKGROUND", (col, r), (col, r), ctx.colour("tint")),
-                ("LINEABOVE", (col, r), (col, r), 2.2, ctx.colour("accent")),
+                ("BACKGROUND", cell_at, cell_at, ctx.colour("tint")),
+                ("LINEABOVE", cell_at, cell_at, 2.2, ctx.colour("accent")),
             ]
-    table = Table(data, colWidths=widths, style=ctx.table_style(commands), hAlign="LEFT",
-                  spaceBefore=ctx.theme.spacing.block / 2, spaceAfter=ctx.theme.spacing.block)
+    table = Table(data, colWidths=widths, rowHeights=heights, style=ctx.table_style(commands),
+                  hAlign="LEFT", spaceBefore=ctx.theme.spacing.block / 2,
+                  spaceAfter=ctx.theme.spacing.block)
     return [tag(table, "Div")]
 
 
@@ -163,7 +172,9 @@ def timeline(block: Timeline, ctx: RenderContext) -> list[Flowable]:
     style = ctx.styles.timeline_date
     dates = [ctx.labels.date(entry.date) for entry in block.entries]
     widest = max(ctx.text_width(d, style.fontSize, "headings", "bold") for d in dates)
-    date_width = min(max(widest + 4 * mm + 1, 16 * mm), 45 * mm)
+    # Wide enough for the longest date ("15 de febrero de 2024"), but never more than a
+    # third of the text column.
+    date_width = min(max(widest + 4 * mm + 1, 16 * mm), ctx.frame_width / 3)
     rows = []
     for entry, date in zip(block.entries, dates, strict=True):
         event = ctx.body.rich(entry.event, ctx.styles.timeline_event)
@@ -203,8 +214,10 @@ def timeline(block: Timeline, ctx: RenderContext) -> list[Flowable]:
 @renders(Quote)
 def quote(block: Quote, ctx: RenderContext) -> list[Flowable]:
     """A pull quote: large primary-coloured text beside an accent bar, the speaker below."""
+    quotes = ctx.labels.quotes
     inner: list[Flowable] = [Paragraph(
-        "\u201c" + ctx.body.rich(block.text, ctx.styles.quote) + "\u201d", ctx.styles.quote)]
+        ctx.body.text(quotes[0], ctx.styles.quote) + ctx.body.rich(block.text, ctx.styles.quote)
+        + ctx.body.text(quotes[1], ctx.styles.quote), ctx.styles.quote)]
     if block.attribution is not None:
         attribution = ctx.styles.quote_attribution
         inner.append(Paragraph("\u2014\u2002" + ctx.headings.rich(block.attribution, attribution),
@@ -267,6 +280,8 @@ def table(block: TableBlock, ctx: RenderContext) -> list[Flowable]:
         story.append(Paragraph(ctx.source_line(block.source), ctx.styles.source_line))
     else:
         story[-1].spaceAfter = ctx.theme.spacing.block
+    if len(rows) <= SHORT_TABLE_ROWS + 1:  # a short table is never split (2 rows + 1 row)
+        return [KeepTogether(story)]
     return story
 
 

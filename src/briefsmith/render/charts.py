@@ -104,7 +104,14 @@ def _axes_chart(drawing: Drawing, block: Chart, data: ChartData, ctx: RenderCont
     angle = 0 if widest_category <= slot - 1.5 * mm else 35
     label_depth = size * 1.8 if angle == 0 else widest_category * 0.6 + size
     bottom = label_depth + (size * 2 if block.x_label else 0)
-    bar_labels = block.kind == "bar" and len(values) <= 14
+    # Values are printed on the bars when there are few bars and each label fits its bar.
+    count = len(data.series)
+    group = min(slot * 0.7, count * 16 * mm + (count - 1) * 1.5)
+    bar_width = (group - 1.5 * (count - 1)) / count
+    decimals = max((_decimals(v) for v in values), default=0)
+    widest_label = max(stringWidth(number(v, decimals), ctx.font_for("0"), size * 0.92)
+                       for v in values)
+    bar_labels = block.kind == "bar" and len(values) <= 14 and widest_label <= bar_width + 1
     plot_height = drawing.height - bottom - legend_height - (size * 1.4 if bar_labels else 0)
 
     chart = VerticalBarChart() if block.kind == "bar" else HorizontalLineChart()
@@ -144,14 +151,13 @@ def _axes_chart(drawing: Drawing, block: Chart, data: ChartData, ctx: RenderCont
             chart.bars[index].strokeColor = None
         # Bar widths and gaps are relative weights: a group fills at most 70 % of its slot
         # and a bar is at most 16 mm wide, so two categories do not make two slabs.
-        count = len(data.series)
-        group = min(slot * 0.7, count * 16 * mm + (count - 1) * 1.5)
         chart.barWidth = 10
         chart.barSpacing = 1.5 if count > 1 else 0
         chart.groupSpacing = (chart.barWidth * count + chart.barSpacing * (count - 1)) \
             * (slot - group) / group
         if bar_labels:
-            chart.barLabelFormat = number
+            # One number of decimals for every label (41.0 beside 40.2, never 41).
+            chart.barLabelFormat = lambda v, d=decimals: number(v, d)
             chart.barLabels.fontName = value_axis.labels.fontName
             chart.barLabels.fontSize = size * 0.92
             chart.barLabels.fillColor = ctx.colour("text")
@@ -214,3 +220,9 @@ def _pie(drawing: Drawing, data: ChartData, ctx: RenderContext) -> None:
     top = drawing.height / 2 + (rows - 1) * size * 1.7 / 2
     _legend(drawing, list(data.categories), ctx, x=diameter + 14 * mm, y=top, vertical=True,
             values=shares)
+
+
+def _decimals(value: float) -> int:
+    """How many decimals ``value`` needs (up to two, as printed elsewhere)."""
+    text = f"{value:.2f}".rstrip("0")
+    return len(text.partition(".")[2])

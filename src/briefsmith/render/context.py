@@ -3,7 +3,8 @@ cross-reference targets and the assets (file contents) the blocks name."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -47,6 +48,9 @@ class RenderContext:
     frame_height: float
     targets: Targets
     assets: Assets
+    # Link targets of the key-figure callouts (by the figure record's id), so the evidence
+    # appendix can link each figure back to where it is shown.
+    figure_anchors: Mapping[int, str] = field(default_factory=dict)
 
     def colour(self, name: str) -> colors.Color:
         return colors.HexColor(getattr(self.theme.colours, name))

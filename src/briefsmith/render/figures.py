@@ -52,7 +52,9 @@ def figure_flowables(drawing: Flowable, caption: RichText, target: Target,
         parts.append(Paragraph(ctx.source_line(source), ctx.styles.source_line))
     else:
         parts[-1].spaceAfter = ctx.theme.spacing.block
-    return [KeepTogether(parts)]
+    figure = KeepTogether(parts)
+    figure.floats = True  # may move past the text that follows it (see render/page.py)
+    return [figure]
 
 
 def image_flowable(image: ImageData | None, max_width: float, max_height: float, *,

@@ -39,6 +39,7 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageTemplate,
     Paragraph,
+    Spacer,
 )
 
 from ..diagnostics import Location
@@ -130,6 +131,7 @@ class BriefDocTemplate(BaseDocTemplate):
         self.last_section = ""
         self.page_has_content = False
         self.anchor_pages: dict[str, int] = {}
+        self.pending_floats: list[Flowable] = []  # figures waiting for the next column
         margins = theme.page.margins
         super().__init__(
             target,
@@ -172,8 +174,14 @@ class BriefDocTemplate(BaseDocTemplate):
 
     # -- hooks -------------------------------------------------------------------------
 
+    def beforeDocument(self) -> None:  # noqa: N802 - ReportLab's name
+        self.canv.showOutline()  # open the bookmarks panel: a brief is read by its outline
+
     def handle_flowable(self, flowables: list[Flowable]) -> None:
-        first = flowables[0] if flowables else None
+        self._place_floats(flowables)
+        if not flowables:
+            return
+        first = flowables[0]
         try:
             super().handle_flowable(flowables)
         except LayoutError:
@@ -182,6 +190,30 @@ class BriefDocTemplate(BaseDocTemplate):
                 "this content is taller than a page and cannot be split across pages "
                 "(a box, table row or cell that long); shorten it or split it up",
             ) from None
+
+    def _place_floats(self, flowables: list[Flowable]) -> None:
+        """Figures float, as in LaTeX: a figure that does not fit in the space left in
+        this column waits while the text after it fills the space, and goes to the top of
+        the next column or page.  It never passes a heading (it comes out before the next
+        section) nor the end of the document, and it moves at most once."""
+        frame = getattr(self, "frame", None)
+        if frame is None:  # before the first page has begun
+            return
+        if self.pending_floats and (frame._atTop or len(flowables) <= 1
+                                    or _is_heading(flowables[0])):
+            held, self.pending_floats = self.pending_floats, []
+            flowables[0:0] = held  # at a fresh column, or just before a boundary
+            return
+        first = flowables[0]
+        if not getattr(first, "floats", False) or len(flowables) <= 1 or frame._atTop:
+            return
+        available = frame._y - frame._y1p
+        _width, height = first.wrapOn(self.canv, frame._getAvailableWidth(), available)
+        height = getattr(first, "_H", height)  # a KeepTogether reports its real height here
+        fresh = frame._y2 - frame._topPadding - frame._y1p
+        if available < height <= fresh:
+            first.floats = False  # it moves once
+            self.pending_floats.append(flowables.pop(0))
 
     def handle_pageBegin(self) -> None:  # noqa: N802 - ReportLab's name
         super().handle_pageBegin()
@@ -195,7 +227,10 @@ class BriefDocTemplate(BaseDocTemplate):
             self.anchor_pages[anchor] = self.page
         title = getattr(flowable, "outline_title", None)
         if title is None:
-            self.page_has_content = True
+            # Frame breaks (keep-with-next inserts them) and spaces are not content: a
+            # heading after them still opens the page and names it in the running head.
+            if not isinstance(flowable, ActionFlowable | Spacer):
+                self.page_has_content = True
             return
         self.canv.addOutlineEntry(title, flowable.anchor, level=flowable.level, closed=False)
         section = getattr(flowable, "section_title", None)
@@ -365,3 +400,11 @@ def _timestamp(epoch: int) -> SimpleNamespace:
     moment = time.gmtime(epoch)
     return SimpleNamespace(t=float(epoch), lt=tuple(moment), YMDhms=tuple(moment)[:6],
                            dhh=0, dmm=0, tzname="UTC")
+
+
+def _is_heading(flowable: Flowable) -> bool:
+    """A heading, alone or grouped with what it is kept with."""
+    if getattr(flowable, "outline_title", None) is not None:
+        return True
+    content = getattr(flowable, "_content", None) or []
+    return bool(content) and getattr(content[0], "outline_title", None) is not None

@@ -78,9 +78,9 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
             if not isinstance(block, KeyFigures):
                 continue
             for figure in block.items:
-                anchor = ctx.bibliography.citation_anchor(figure.cite)
+                anchor = ctx.figure_anchors.get(id(figure))
                 # In the table's (body) font: the value, label and section title are
-                # checked against the body fonts too (their fields' roles say so).
+                # checked against the body fonts too when there is an evidence appendix.
                 value = ctx.body.strong(figure.value, s.evidence_cell)
                 if anchor:
                     value = ctx.body.link("#" + anchor, value)
@@ -115,7 +115,10 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
                               ctx.colour("rule")))
     if len(rows) == 1:
         return []
-    table = Table(rows, colWidths=column_widths(texts, [False] * 4, ctx),
+    if all(text[3] == "\u2014" for text in texts[1:]):  # no figure names a locator
+        rows = [row[:3] for row in rows]
+        texts = [text[:3] for text in texts]
+    table = Table(rows, colWidths=column_widths(texts, [False] * len(texts[0]), ctx),
                   repeatRows=1, hAlign="LEFT", style=ctx.table_style([
                       ("VALIGN", (0, 0), (-1, -1), "TOP"),
                       ("LINEBELOW", (0, 0), (-1, 0), 0.8, ctx.colour("primary")),

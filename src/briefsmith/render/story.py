@@ -20,12 +20,34 @@ from reportlab.platypus import (
     Table,
 )
 
-from ..model import Brief, Document, Heading, Section
+from ..model import Brief, Document, Heading, KeyFigures, Section
 from .blocks import image_flowable, render_block
 from .context import Anchor, RenderContext, heading_paragraph, located_at, tag
 from .page import ColumnStart, column_width
 from .references import evidence_appendix, reference_list
 from .tagging import Node, artifact
+
+
+class BalancedParagraph(Paragraph):
+    """A title whose lines are about equally long ("Every Block in One / Brief" becomes
+    "Every Block / in One Brief"): the narrowest measure that needs no extra line, as CSS
+    ``text-wrap: balance`` does.  It still takes the full width of the frame."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        _width, height = super().wrap(available_width, available_height)
+        lines = len(self.blPara.lines)
+        if lines < 2:
+            return available_width, height
+        narrow, wide = available_width / 2, available_width
+        for _ in range(10):  # bisect to within 0.1 % of the width
+            middle = (narrow + wide) / 2
+            super().wrap(middle, available_height)
+            if len(self.blPara.lines) > lines:
+                narrow = middle
+            else:
+                wide = middle
+        _width, height = super().wrap(wide, available_height)
+        return available_width, height
 
 
 class TocEntry(Flowable):
@@ -56,10 +78,11 @@ class TocEntry(Flowable):
         canv = self.canv
         self.para.drawOn(canv, 0, 0)
         self.number.drawOn(canv, self.width - self.number_width, 0)
+        # The line widths already count the entry's indent; the last line's baseline sits
+        # one leading minus the font size above the bottom, whatever the number of lines.
         widths = self.para.getActualLineWidths0() or [0]
-        indent = self.style.leftIndent
-        last_line_end = indent + widths[-1] + 2 * mm
-        baseline = self.style.fontSize * 0.22
+        last_line_end = widths[-1] + 2 * mm
+        baseline = self.style.leading - self.style.fontSize
         dots_end = self.width - self.number_width + 1 * mm
         if dots_end - last_line_end > 4 * mm:
             with artifact(canv, "Layout"):
@@ -96,7 +119,10 @@ def build_story(doc: Document, ctx: RenderContext,
     if doc.brief.key_messages:
         story += located_at(key_messages(doc.brief, ctx), doc.brief.key_messages[0].at)
     story.append(ColumnStart())
-    ctx = replace(ctx, frame_width=column_width(ctx.theme))
+    figures = (item for section in doc.sections for block in section.blocks
+               if isinstance(block, KeyFigures) for item in block.items)
+    ctx = replace(ctx, frame_width=column_width(ctx.theme),
+                  figure_anchors={id(item): f"figure-{n}" for n, item in enumerate(figures, 1)})
     lists = {refs.section: refs for refs in ctx.bibliography.lists}
     for number, section in enumerate(doc.sections, 1):
         story += located_at(section_flowables(section, ctx), section.at)
@@ -133,7 +159,7 @@ def title_block(brief: Brief, ctx: RenderContext) -> list[Flowable]:
             story += [logo, Spacer(1, 3 * mm)]
     story += [
         Paragraph(ctx.headings.text(ctx.labels.policy_brief.upper(), s.kicker), s.kicker),
-        tag(Paragraph(ctx.headings.text(brief.title, s.title), s.title), "Title"),
+        tag(BalancedParagraph(ctx.headings.text(brief.title, s.title), s.title), "Title"),
     ]
     if brief.subtitle:
         story.append(Paragraph(ctx.headings.text(brief.subtitle, s.subtitle), s.subtitle))
@@ -160,7 +186,8 @@ def cover(brief: Brief, ctx: RenderContext) -> list[Flowable]:
     story += [
         Spacer(1, ctx.frame_height * 0.22),
         Paragraph(ctx.headings.text(ctx.labels.policy_brief.upper(), s.kicker), s.kicker),
-        tag(Paragraph(ctx.headings.text(brief.title, s.cover_title), s.cover_title), "Title"),
+        tag(BalancedParagraph(ctx.headings.text(brief.title, s.cover_title), s.cover_title),
+            "Title"),
     ]
     if brief.subtitle:
         story.append(Paragraph(ctx.headings.text(brief.subtitle, s.cover_subtitle),
@@ -184,17 +211,19 @@ def contents(doc: Document, ctx: RenderContext,
     for target in ctx.targets.sections():
         number = f"{target.number}\u2002" if ctx.theme.numbered_headings else ""
         entries.append((number + target.title, target.anchor, target.level))
-    if any(refs.section is None for refs in ctx.bibliography.lists):
-        entries.append((ctx.labels.references, "references", 0))
+    # In the order build_story sets them: the evidence appendix, then the references.
     if doc.brief.citations.evidence:
         entries.append((ctx.labels.evidence, "evidence", 0))
+    if any(refs.section is None for refs in ctx.bibliography.lists):
+        entries.append((ctx.labels.references, "references", 0))
     number_style = s.toc_0.clone("toc_number", alignment=2, leftIndent=0)
     for title, anchor, level in entries:
         style = s.toc_0 if level == 0 else s.toc_1
         page = anchor_pages.get(anchor)
         story.append(tag(TocEntry(ctx.headings.text(title, style), style, anchor,
                                   str(page) if page else "", number_style.clone(
-                                      "n", fontSize=style.fontSize, textColor=style.textColor)),
+                                      "n", fontSize=style.fontSize, leading=style.leading,
+                                      textColor=style.textColor)),
                          "TOCI", parent=toc))
     story.append(HRFlowable(width="100%", thickness=0.5, color=ctx.colour("rule"),
                             spaceBefore=ctx.theme.spacing.block / 2,

@@ -61,9 +61,16 @@ class Styles:
     cover_meta: ParagraphStyle
 
 
+# A bare language tag means its most common variety, as in TeX and Typst: pyphen's own
+# "en" is the British dictionary, which finds far fewer breaks in American spellings.
+_DEFAULT_VARIETY = {"en": "en_US", "pt": "pt_PT", "de": "de_DE"}
+
+
 def hyphenation_language(tag: str) -> str:
     """The pyphen dictionary for a BCP 47 tag, or ``""`` where words do not hyphenate."""
-    return pyphen.language_fallback(tag.replace("-", "_")) or ""
+    name = tag.replace("-", "_")
+    name = _DEFAULT_VARIETY.get(name.lower(), name)
+    return pyphen.language_fallback(name) or ""
 
 
 def build_styles(theme: Theme, fonts: dict[str, RegisteredChain], language: str) -> Styles:
@@ -89,7 +96,9 @@ def build_styles(theme: Theme, fonts: dict[str, RegisteredChain], language: str)
         fontSize=t.body,
         leading=t.body * t.leading,
         textColor=colour(c.text),
-        alignment=TA_JUSTIFY if theme.justify else TA_LEFT,
+        # ReportLab's CJK line breaking mis-measures justified lines that mix scripts set in
+        # different fonts (a line ran 26 pt into the margin): CJK text is set flush left.
+        alignment=TA_JUSTIFY if theme.justify and not cjk else TA_LEFT,
         spaceAfter=theme.spacing.paragraph,
         hyphenationLang=hyphenate,
         embeddedHyphenation=1,
