@@ -11,17 +11,20 @@ them and where they occur.
 Coverage is per *face*, not per family: a family's bold may have far fewer glyphs than its
 regular (Debian's EB Garamond bold has ASCII only), so bold text is split by what the bold
 faces have.  The fallback rule is CSS's, per style: a character is set in the first family
-whose face *of the text's style* has it; failing that, in the first family that has it in
-the nearest other style (a bold "ó" no bold face has is better in regular than a box);
-failing that, it is reported.  A word is not pieced together from two designs: when one of
-its letters needs a fallback and a face of the text's style has the whole word, the whole
-word is set in it.
+whose face *of the text's style* has it, families with a real and complete face of that
+style first (a family whose bold is a stand-in or lacks most letters yields bold text to
+the next real bold, so a bold phrase is one design); failing that, in the first family
+that has it in the nearest other style (a bold "ó" no bold face has is better in regular
+than a box); failing that, it is reported.  A word is not pieced together from two
+designs: when one of its letters needs a fallback and a face of the text's style has the
+whole word, the whole word is set in it.
 
 ReportLab embeds only TrueType-outline fonts; CFF-outline OpenType (Noto CJK, Source Han,
 EB Garamond) it rejects.  :func:`embeddable_chain` makes those usable: each CFF face is cut
-down to the characters the brief uses and its cubic outlines are converted to quadratic
-TrueType ones (fontTools' ``cu2qu``), cached on disk by content, so a 20 MB CJK collection
-costs a few seconds once and nothing after.
+down to the characters the brief may set in it and its cubic outlines are converted to
+quadratic TrueType ones (fontTools' ``cu2qu``), cached on disk by content, so a 20 MB CJK
+collection costs a second once and nothing after; a copy is made only when the renderer
+first uses the face (:func:`make_file`).
 
 ReportLab does no shaping, so OpenType features never apply: a font whose default digits
 are old-style (EB Garamond) would print "[1]" like "[ɪ]".  The theme's ``numerals``
@@ -44,7 +47,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,6 +93,9 @@ class FontFace:
     # against "EB Garamond 08" (an optical size) or "DejaVu Sans Condensed" (a width).
     group: str = ""
     width: int = 5  # OS/2 width class: 5 is normal, lower is condensed
+    # A converted copy not made yet: (source path, face index, code points, digits); see
+    # truetype_face and make_file.
+    recipe: tuple | None = field(default=None, compare=False, repr=False)
 
     @property
     def style(self) -> str:
@@ -325,6 +331,9 @@ def coverage(path: str, index: int) -> frozenset[int]:
     Reading a CJK font's character map takes longer than laying out a brief, so the
     answer is kept on disk as ranges, keyed by the file's path, size and modification time.
     """
+    planned = _PLANNED.get((path, index))
+    if planned is not None:  # a converted copy not made yet: it will hold exactly these
+        return planned
     cache_file = _coverage_cache_file(path, index)
     if cache_file is not None:
         try:
@@ -404,14 +413,6 @@ def _stays_in_run(char: str, font: int, chain: Sequence[frozenset[int]]) -> bool
     if unicodedata.combining(char):
         return font == -1 or ord(char) in chain[font]
     return False
-
-
-def uncovered(text: str, chain: Sequence[frozenset[int]]) -> list[str]:
-    """The distinct characters of ``text`` that no font in ``chain`` can draw, in order."""
-    if _all_in_first(text, chain):
-        return []
-    return [char for char in dict.fromkeys(text)
-            if needs_glyph(char) and not any(ord(char) in cps for cps in chain)]
 
 
 def _all_in_first(text: str, chain: Sequence[frozenset[int]]) -> bool:
@@ -657,6 +658,7 @@ def _close_family(name: str, index: FontIndex) -> str:
 NUMERAL_FEATURES = {"lining": ("lnum",), "oldstyle": ("onum",)}
 TABULAR = "tnum"
 TABLES = "tables"  # the body chain with tabular figures, for table cells
+_DIGITS = frozenset(range(ord("0"), ord("9") + 1))
 
 
 def embeddable_chains(chains: dict[str, FontChain], chars: Iterable[str],
@@ -688,12 +690,14 @@ def embeddable_chain(chain: FontChain, chars: Iterable[str],
     """
     wanted = frozenset(ord(c) for c in chars)
     real = chain.real_styles()
-    digits = {(face.path, face.index): digit_substitutions(face.path, face.index, features)
-              for styles in chain.faces for face in styles.values()} if features else {}
+    needed = _needed_by_face(chain, wanted)
+    # Only faces that may draw digits are asked for their substitutions (reading a CJK
+    # font's substitutions takes a second).
+    digits = {key: digit_substitutions(*key, features) for key, chars in needed.items()
+              if features and not chars.isdisjoint(_DIGITS)}
     if not any(face.outlines == "cff" or digits.get((face.path, face.index))
                for styles in chain.faces for face in styles.values()):
         return replace(chain, real=real)
-    needed = _needed_by_face(chain, wanted)
     faces = []
     for styles in chain.faces:
         copies = {}
@@ -736,7 +740,7 @@ def _read_digit_substitutions(path: str, index: int,
             return ()
         steps = [mapping for tag in features for mapping in _single_substitutions(gsub, tag)]
         found = []
-        for cp in range(ord("0"), ord("9") + 1):
+        for cp in sorted(_DIGITS):
             glyph = original = cmap.get(cp)
             if glyph is None:
                 continue
@@ -783,27 +787,44 @@ def _needed_by_face(chain: FontChain, wanted: frozenset[int]) -> dict[tuple[str,
     return {key: frozenset(chars) for key, chars in needed.items()}
 
 
+# The code points of converted copies planned but not made yet, by (path, index).
+_PLANNED: dict[tuple[str, int], frozenset[int]] = {}
+
+
 def truetype_face(face: FontFace, wanted: frozenset[int],
                   digits: tuple[tuple[int, str], ...] = ()) -> FontFace:
     """A TrueType-outline subset of a face (converted from CFF outlines, with ``digits``
-    mapped to other glyphs), made once and cached by content."""
+    mapped to other glyphs), cached by content.
+
+    The copy is only planned here (its name, path and coverage are known from the
+    content); :func:`make_file` makes it when the renderer first registers the face, so a
+    fallback font a brief never uses (Chinese in an English brief) costs nothing."""
     source = Path(face.path)
     stat = source.stat()
     has = coverage(face.path, face.index)
-    covered = sorted(wanted & has) or [min(has)]  # ReportLab refuses an empty cmap
+    covered = tuple(sorted(wanted & has)) or (min(has),)  # ReportLab refuses an empty cmap
     digest = hashlib.sha256(json.dumps(
         [_TRUETYPE_VERSION, face.path, face.index, stat.st_size, stat.st_mtime_ns, covered,
          [list(pair) for pair in digits]],
     ).encode()).hexdigest()[:16]
-    target = _truetype_cache_dir() / f"{face.key}-{digest}.ttf"
+    target = str(_truetype_cache_dir() / f"{face.key}-{digest}.ttf")
+    _PLANNED[target, 0] = frozenset(covered)
     # Each cut gets its own PostScript name: ReportLab keeps one face per name, so two
     # cuts of one font sharing a name would mix up their glyphs (empty boxes).
-    postscript_name = f"{face.postscript_name}-{digest[:6]}"
-    if not target.is_file():
-        data = _convert_to_truetype(source, face.index, covered, postscript_name, digits)
-        _write_atomic(target, data)
-    return replace(face, path=str(target), index=0, outlines="truetype",
-                   postscript_name=postscript_name)
+    return replace(face, path=target, index=0, outlines="truetype",
+                   postscript_name=f"{face.postscript_name}-{digest[:6]}",
+                   recipe=(face.path, face.index, covered, digits))
+
+
+def make_file(face: FontFace) -> None:
+    """Make a planned converted copy's file, unless it was made already (by this or an
+    earlier build: the name is a digest of what it holds)."""
+    target = Path(face.path)
+    if face.recipe is None or target.is_file():
+        return
+    source, index, covered, digits = face.recipe
+    data = _convert_to_truetype(Path(source), index, covered, face.postscript_name, digits)
+    _write_atomic(target, data)
 
 
 def _convert_to_truetype(path: Path, index: int, unicodes: Sequence[int],
@@ -871,9 +892,9 @@ def _cff_to_glyf(font: TTFont) -> None:
     font["maxp"] = maxp = newTable("maxp")
     maxp.tableVersion = 0x00010000
     maxp.maxZones = 1
-    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
-        setattr(maxp, field, 0)
+    for name in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, name, 0)
     maxp.compile(font)
     post = font["post"]
     post.formatType = 2.0

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 
-from ..fonts import STYLES, ChainCoverage, FontChain, FontFace
+from ..fonts import STYLES, ChainCoverage, FontChain, FontFace, make_file
 from .fontcache import load_ttfont
 
 
@@ -110,6 +110,7 @@ def _register_family(faces: dict[str, FontFace]) -> dict[str, str]:
 
 def _register_face(face: FontFace) -> str:
     if face.key not in _REGISTERED_FACES:
+        make_file(face)  # a converted copy is made when first needed
         pdfmetrics.registerFont(load_ttfont(face))
         _REGISTERED_FACES.add(face.key)
     return face.key
