@@ -44,14 +44,15 @@ def spec(
     doc: str = "",
     default: Any = dataclasses.MISSING,
     default_factory: Any = dataclasses.MISSING,
-    role: str | tuple[str, ...] = "body",
+    role: str = "body",
 ) -> Any:
     """A dataclass field with its YAML key and a one-line description for messages.
 
     ``role`` names the theme's font role the text is set in ("body", "headings",
-    "figures"), or the roles when it is set in several places, so the glyph-coverage check
-    tests each text against the fonts that set it; the renderer must write the field with
-    those roles' markup writers (``""``: never printed).
+    "figures"; ``""``: never printed), so the glyph-coverage check tests each text against
+    the fonts that set it: the renderer must write the field with that role's markup
+    writer (the evidence appendix, which sets key figures and section titles in the body
+    font, is checked on its own).
     """
     metadata = {"yaml": yaml, "doc": doc, "role": role}
     if default_factory is not dataclasses.MISSING:

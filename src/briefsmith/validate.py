@@ -374,7 +374,7 @@ def _place(where: Location | RichText, char: str) -> Location:
 
 def _texts(value: object) -> Iterator[tuple[str, tuple[str, ...], Location | RichText]]:
     """``(text, font roles, where)`` for every piece of user text that gets printed (a
-    field's ``role`` metadata names the roles it is set in); ``where`` is the rich text
+    field's ``role`` metadata names the role it is set in); ``where`` is the rich text
     itself when it can say exactly where each character was written."""
     for record in walk_records(value):
         if isinstance(record, RichText | Text | Strong | Emphasis | Link | Citation | CiteItem):
@@ -388,7 +388,7 @@ def _texts(value: object) -> Iterator[tuple[str, tuple[str, ...], Location | Ric
             role = roles.get(info.name, "body")
             if not role:
                 continue  # not printed (ids, paths, settings)
-            yield from _field_texts(val, (role,) if isinstance(role, str) else role, where)
+            yield from _field_texts(val, (role,), where)
 
 
 def _field_texts(value: object, roles: tuple[str, ...],

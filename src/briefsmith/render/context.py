@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Paragraph, TableStyle
 from ..assets import Assets
 from ..cite import Bibliography
 from ..diagnostics import Location
+from ..fonts import TABLES
 from ..i18n import Labels
 from ..model import Citation
 from ..theme import Theme
@@ -80,7 +81,7 @@ class RenderContext:
 
     def _writer(self, role: str) -> MarkupWriter:
         return {"figures": self.figures, "headings": self.headings, "body": self.body,
-                "tables": self.tables}[role]
+                TABLES: self.tables}[role]
 
     def source_line(self, citation: Citation | None) -> str:
         """"Source: Renmin University of China (2020) [2]" as paragraph markup."""
