@@ -28,7 +28,7 @@ from .cite import Bibliography, CitationStyleError, build_bibliography
 from .csl import style_path
 from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
 from .evidence import SourceUse, source_usage, source_usage_of
-from .fonts import FontChain, FontIndex, discover, embeddable_chain, font_dirs, resolve_chain
+from .fonts import FontChain, FontIndex, discover, embeddable_chains, font_dirs, resolve_chain
 from .i18n import Labels, labels_for
 from .incremental import (
     BuildState,
@@ -435,7 +435,7 @@ def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
     except CitationStyleError as exc:
         return _NotRendered(doc.name, doc.brief.citations.at, f"citations.style: {exc}")
     used = _characters(doc, labels, task.theme, task.assets, bibliography)
-    chains = {role: embeddable_chain(chain, used) for role, chain in task.chains.items()}
+    chains = embeddable_chains(task.chains, used, task.theme.numerals)
     settings = doc.brief.pdf
     tagged = settings.tagged if settings.tagged is not None else task.theme.tagged
     try:
