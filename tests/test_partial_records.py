@@ -76,12 +76,12 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 def _errors(project: Project, block: str, body: object, *, required: bool) -> list[str]:
     """The errors ``check`` reports for a section of one block (and a paragraph citing
-    both sources), with or without the brief's ``citations.required`` gate."""
+    both sources), with or without the brief's gates (``required`` and ``evidence``)."""
     section = {"title": "Blocks", "blocks": [{"paragraph": "[@smith-2020][@doe-2019]"},
                                              {block: body}]}
     (project.root / "content" / "intro.yaml").write_text(json.dumps(section, indent=1))
     brief = {"title": "T", "date": "2024-05-01", "sections": ["intro.yaml"],
-             "citations": {"required": required}}
+             "citations": {"required": required, "evidence": required}}
     (project.root / "briefs" / "mini.yaml").write_text(json.dumps(brief))
     return [str(p) for p in check(project, []).problems if p.severity.value == "error"]
 

@@ -10,6 +10,7 @@ import yaml
 
 from conftest import REPO, SAMPLE_BRIEF, Cli
 from pdfinspect import Pdf, normalise
+from structinspect import struct_text
 
 SECTION_TITLES = ["Rural vitalization", "Healthcare", "Support for women", "Jobs"]
 
@@ -100,7 +101,10 @@ def test_every_font_is_embedded_and_subset(sample_pdf: Path) -> None:
     for name, font in fonts.items():
         assert pdf.is_embedded(font), f"{name} is not embedded"
         assert re.match(r"/[A-Z]{6}\+", name), f"{name} is not a subset"
-    assert any("WenQuanYi" in name for name in fonts), "the CJK fallback font is not used"
+    # The Chinese name is set in the CJK fallback of the text's design: serif in the body,
+    # sans in the key figure (both converted from CFF outlines).
+    assert any("NotoSerifCJK" in name for name in fonts), "the serif CJK fallback is not used"
+    assert any("NotoSansCJK" in name for name in fonts), "the sans CJK fallback is not used"
 
 
 def test_metadata(sample_pdf: Path) -> None:
@@ -213,3 +217,22 @@ def test_english_hyphenates_with_american_patterns_unless_british() -> None:
     assert hyphenation_language("en") == "en_US"
     assert hyphenation_language("en-GB") == "en_GB"
     assert hyphenation_language("zh-CN") == ""
+
+
+def test_a_figure_that_does_not_fit_floats_past_the_text_after_it(sample_project: Path,
+                                                                  cli: Cli) -> None:
+    """Report theme: the chart does not fit below 'Figure 1 compares…', so the paragraph
+    after it fills the page and the chart opens the next one; the tagged reading order
+    keeps the chart where the story has it."""
+    assert cli("-C", sample_project, "build", "--theme", "report").exit_code == 0
+    document = Pdf(sample_project / "out" / f"{SAMPLE_BRIEF}.pdf")
+
+    def page_of(text: str) -> int:
+        return next(i for i in range(document.pages) if text in normalise(document.page_text(i)))
+
+    compares = page_of("compares the two figures the report gives")
+    after = page_of("International expansion also creates job opportunities")
+    figure = page_of("Figure 1: Job opportunities in China")
+    assert compares == after < figure
+    reading = normalise(struct_text(document.path).all_text())
+    assert reading.index("Figure 1: Job opportunities") < reading.index("International expansion")

@@ -272,3 +272,17 @@ def test_report_theme_rebuilds_byte_identically_with_a_cold_font_cache(
     a = (tmp_path / "a" / "showcase-zh.pdf").read_bytes()
     b = (tmp_path / "b" / "showcase-zh.pdf").read_bytes()
     assert a == b
+
+
+def test_titles_are_set_in_balanced_lines(showcase: dict[str, Path]) -> None:
+    """"Every Block in One Brief" breaks as "Every Block / in One Brief", never leaving
+    one word alone on the last line of the cover title."""
+    document = pdf(showcase, "report")
+    title_words = {"Every", "Block", "in", "One", "Brief"}
+    words = [w for w in document.plumber.pages[0].extract_words()
+             if w["text"] in title_words and w["bottom"] - w["top"] > 20]
+    lines: dict[int, list[str]] = {}
+    for word in words:
+        lines.setdefault(round(word["top"]), []).append(word["text"])
+    assert len(lines) == 2
+    assert all(len(line) >= 2 for line in lines.values()), lines

@@ -220,8 +220,8 @@ def chart_data(chart: Chart, assets: Assets) -> tuple[ChartData | None, list[tup
             return None, problems
         incomplete = False
         for series in chart.series:
-            if series.at.failed("values"):  # a bad value, reported: not also a count
-                incomplete = True
+            if series.at.failed("values") or series.at.failed("name"):
+                incomplete = True  # a bad value or name, reported: not also a count
                 continue
             if len(series.values) != len(chart.categories):
                 problems.append((series.at.of("values"), f"series '{series.name}' has "

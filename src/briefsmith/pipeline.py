@@ -35,7 +35,7 @@ from .fonts import (
     FontChain,
     FontIndex,
     discover,
-    embeddable_chain,
+    embeddable_chains,
     font_dirs,
     font_files,
     resolve_chain,
@@ -594,7 +594,7 @@ def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
             else doc.brief.citations.at.of("style")
         return _NotRendered(doc.name, where, f"citations.style: {exc}")
     used = _characters(doc, labels, task.theme, task.assets, bibliography)
-    chains = {role: embeddable_chain(chain, used) for role, chain in task.chains.items()}
+    chains = embeddable_chains(task.chains, used, task.theme.numerals)
     settings = doc.brief.pdf
     tagged = settings.tagged if settings.tagged is not None else task.theme.tagged
     try:

@@ -188,6 +188,9 @@ class Theme:
     footer: RunningText = spec(doc="running footer on every page")
     numbered_headings: bool = spec(doc="number section headings 1, 2, 3 (sub-headings 1.1)")
     justify: bool = spec(doc="justify body text (with hyphenation)")
+    numerals: Literal["lining", "oldstyle"] = spec(
+        doc="digits as lining figures (1234, like capitals) or old-style ones (like lower "
+            "case), where the font has both; tables always get tabular figures")
     cover: bool = spec(doc="give the title, subtitle and authors a page of their own")
     toc: bool = spec(doc="print a table of contents with page numbers after the title")
     logo: StyleImageFile | None = spec(default=None, doc="an image in styles/ (PNG, JPEG or "

@@ -13,17 +13,17 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .assets import Assets, chart_data
+from .assets import Assets, asset_key, chart_data
 from .convert import fields_of
 from .csl import check_style, style_file_problems, style_path
 from .diagnostics import Location, Problems, did_you_mean
 from .evidence import uncited_claims
-from .fonts import FontChain, describe_char, uncovered
-from .i18n import is_supported
+from .fonts import ChainCoverage, FontChain, describe_char
+from .i18n import is_supported, labels_for
 from .model import (
     CROSS_REFERENCE_KINDS,
     Chart,
@@ -32,6 +32,7 @@ from .model import (
     Document,
     Emphasis,
     Image,
+    KeyFigures,
     Link,
     RichText,
     Source,
@@ -161,7 +162,7 @@ def validate_document(doc: Document, chains: dict[str, FontChain] | None,
                                                      f"{source.accessed.iso()} is after the "
                                                      f"brief's date {brief.date.isoformat()}")
     if chains is not None:
-        _check_glyphs(doc, cited, chains, problems)
+        _check_glyphs(doc, cited, chains, problems, assets)
 
 
 def _check_style_file(style: str, project: Project, problems: Problems) -> None:
@@ -302,21 +303,89 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 
 def _check_glyphs(doc: Document, cited: set[str], chains: dict[str, FontChain],
-                  problems: Problems) -> None:
-    """Every character must have a glyph in its role's chain: no empty boxes, ever."""
-    coverage = {role: chain.coverage() for role, chain in chains.items()}
+                  problems: Problems, assets: Assets | None = None) -> None:
+    """Every character must have a glyph in the fonts of each role it is set in: no empty
+    boxes, ever.  A face of any style counts (bold text falls back to a regular glyph
+    before a box, see :mod:`briefsmith.fonts`)."""
+    coverage = {role: chain.styled_coverage() for role, chain in chains.items()}
     reported: set[tuple[str, Location]] = set()
-    sources = [s for s in doc.sources if s.id in cited]
-    for text, role, where in _texts((doc.brief, doc.sections, tuple(sources))):
-        chain = coverage.get(role) or coverage["body"]
+
+    def families(role: str) -> str:
+        return ", ".join(chains[role].families) if role in chains else "body fonts"
+
+    def check(text: str, roles: tuple[str, ...], where: Location | RichText) -> None:
         for char, run, reason in unsupported(text):
             problems.error(_place(where, char), _cannot_set(char, run, reason))
-        for char in uncovered(text, chain):
-            place = _place(where, char)
-            if (char, place) in reported or cannot_set(char):
-                continue  # already reported, or refused for a better reason above
-            reported.add((char, place))
-            problems.error(place, _no_glyph(char, role, chains))
+        for role in roles:
+            for char in (coverage.get(role) or coverage["body"]).uncovered(text):
+                place = _place(where, char)
+                if (char, place) in reported or cannot_set(char):
+                    continue  # already reported, or refused for a better reason above
+                reported.add((char, place))
+                problems.error(place, _no_glyph(char, role, chains))
+
+    for text, roles, where in _texts((doc.brief, doc.sections)):
+        check(text, roles, where)
+    if doc.brief.citations.evidence:  # its table sets these in the body font
+        for section in doc.sections:
+            check(section.title, ("body",), section.at)
+            for figure in (f for block in section.blocks if isinstance(block, KeyFigures)
+                           for f in block.items or ()):  # None: a reported problem
+                if figure.value is not None:
+                    check(figure.value, ("body",), figure.at)
+                for text in _rich_strings(figure.label.spans) if figure.label else ():
+                    check(text, ("body",), figure.label)
+    # Sources are listed in body text, and named in source lines and markers set in the
+    # headings font (under figures, tables, key figures).
+    for text, _roles, where in _texts(tuple(s for s in doc.sources if s.id in cited)):
+        check(text, ("body", "headings"), where)
+    # The words briefsmith prints itself ("Contents", dates): one problem per role.
+    printed = "".join(labels_for(doc.brief.language).printed())
+    for role in ("body", "headings"):
+        missing = (coverage.get(role) or coverage["body"]).uncovered(printed)
+        if missing:
+            shown = ", ".join(describe_char(c) for c in missing[:3])
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            problems.error(doc.brief.at, f"the built-in labels for language "
+                                         f"'{doc.brief.language}' need characters no {role} "
+                                         f"font has ({families(role)}): {shown}{more}; add a "
+                                         f"font that covers them to fonts.{role} in the theme")
+    _check_data_glyphs(doc, assets, check, coverage.get("figures"), problems)
+
+
+def _check_data_glyphs(doc: Document, assets: Assets | None,
+                       check: Callable[[str, tuple[str, ...], Location], None],
+                       coverage: ChainCoverage | None, problems: Problems) -> None:
+    """CSV text (table headers are set in the headings font, cells in the body font, chart
+    labels in the figures font), and chart labels, which are drawn in one font each: some
+    figures face must have every character of a label (of all the categories together,
+    as an axis draws its labels in one font)."""
+    for record in walk_records(doc.sections):
+        if isinstance(record, Table) and record.csv is not None and assets is not None:
+            rows = assets.rows(record.csv) or ()
+            display = assets.paths.get(asset_key(record.csv), str(record.csv))
+            for line, row in enumerate(rows, 1):
+                for column, cell in enumerate(row, 1):
+                    check(cell, ("headings",) if line == 1 else ("body",),
+                          Location(display, line, column))
+        if not isinstance(record, Chart) or assets is None or coverage is None:
+            continue
+        data, _found = chart_data(record, assets)
+        if data is None:
+            continue  # reported by the block checks
+        where = record.at
+        if record.csv is not None:
+            where = Location(assets.paths.get(asset_key(record.csv), str(record.csv)))
+            for text in (*data.categories, *(name for name, _values in data.series)):
+                check(text, ("figures",), where)
+        labels = (" ".join(data.categories), *(name for name, _values in data.series),
+                  record.x_label or "", record.y_label or "")
+        for text in labels:
+            if coverage.whole(text) is None and not coverage.uncovered(text):
+                problems.error(where, f"no figures font has every character of the chart "
+                                      f"label '{_shorten(text, 40)}', and a chart draws each "
+                                      "label (the categories together) in one font; add a "
+                                      "font that has them all to fonts.figures in the theme")
 
 
 def _cannot_set(char: str, run: str, reason: str) -> str:
@@ -334,7 +403,7 @@ def validate_theme(theme: Theme, chains: dict[str, FontChain] | None,
                    problems: Problems) -> None:
     """The text a theme writes itself (running heads and feet): the script and glyph
     checks the content gets (placeholders are filled with content, checked there)."""
-    coverage = chains["body"].coverage() if chains and "body" in chains else None
+    coverage = chains["body"].styled_coverage() if chains and "body" in chains else None
     for part in (theme.header, theme.footer):
         for side in ("left", "center", "right"):
             template = getattr(part, side)
@@ -344,7 +413,7 @@ def validate_theme(theme: Theme, chains: dict[str, FontChain] | None,
             where = part.at.of(side)
             for char, run, reason in unsupported(text):
                 problems.error(where, _cannot_set(char, run, reason))
-            for char in uncovered(text, coverage) if coverage is not None else ():
+            for char in coverage.uncovered(text) if coverage is not None else ():
                 if not cannot_set(char):
                     problems.error(where, _no_glyph(char, "body", chains or {}))
 
@@ -354,9 +423,10 @@ def _place(where: Location | RichText, char: str) -> Location:
     return where.locate(char) if isinstance(where, RichText) else where
 
 
-def _texts(value: object) -> Iterator[tuple[str, str, Location | RichText]]:
-    """``(text, font role, where)`` for every piece of user text that gets printed; ``where``
-    is the rich text itself when it can say exactly where each character was written."""
+def _texts(value: object) -> Iterator[tuple[str, tuple[str, ...], Location | RichText]]:
+    """``(text, font roles, where)`` for every piece of user text that gets printed (a
+    field's ``role`` metadata names the role it is set in); ``where`` is the rich text
+    itself when it can say exactly where each character was written."""
     for record in walk_records(value):
         if isinstance(record, RichText | Text | Strong | Emphasis | Link | Citation | CiteItem):
             continue  # inline pieces: their text is read through the rich text that holds them
@@ -369,19 +439,19 @@ def _texts(value: object) -> Iterator[tuple[str, str, Location | RichText]]:
             role = roles.get(info.name, "body")
             if not role:
                 continue  # not printed (ids, paths, settings)
-            yield from _field_texts(val, role, where)
+            yield from _field_texts(val, (role,), where)
 
 
-def _field_texts(value: object, role: str,
-                 where: Location) -> Iterator[tuple[str, str, Location | RichText]]:
+def _field_texts(value: object, roles: tuple[str, ...],
+                 where: Location) -> Iterator[tuple[str, tuple[str, ...], Location | RichText]]:
     if isinstance(value, str):
-        yield value, role, where
+        yield value, roles, where
     elif isinstance(value, RichText):
-        yield from ((t, role, value) for t in _rich_strings(value.spans))
-    elif isinstance(value, tuple):
+        yield from ((t, roles, value) for t in _rich_strings(value.spans))
+    elif isinstance(value, tuple):  # lists of texts, and table rows (lists of lists)
         for item in value:
-            if isinstance(item, str | RichText):
-                yield from _field_texts(item, role, where)
+            if isinstance(item, str | RichText | tuple):
+                yield from _field_texts(item, roles, where)
 
 
 def _rich_strings(spans: tuple) -> Iterator[str]:

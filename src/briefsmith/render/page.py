@@ -131,6 +131,7 @@ class BriefDocTemplate(BaseDocTemplate):
         self.last_section = ""
         self.page_has_content = False
         self.anchor_pages: dict[str, int] = {}
+        self.pending_floats: list[Flowable] = []  # figures waiting for the next column
         margins = theme.page.margins
         super().__init__(
             target,
@@ -177,7 +178,10 @@ class BriefDocTemplate(BaseDocTemplate):
         self.canv.showOutline()  # open the bookmarks panel: a brief is read by its outline
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
-        first = flowables[0] if flowables else None
+        self._place_floats(flowables)
+        if not flowables:
+            return
+        first = flowables[0]
         try:
             super().handle_flowable(flowables)
         except LayoutError:
@@ -186,6 +190,30 @@ class BriefDocTemplate(BaseDocTemplate):
                 "this content is taller than a page and cannot be split across pages "
                 "(a box, table row or cell that long); shorten it or split it up",
             ) from None
+
+    def _place_floats(self, flowables: list[Flowable]) -> None:
+        """Figures float, as in LaTeX: a figure that does not fit in the space left in
+        this column waits while the text after it fills the space, and goes to the top of
+        the next column or page.  It never passes a heading (it comes out before the next
+        section) nor the end of the document, and it moves at most once."""
+        frame = getattr(self, "frame", None)
+        if frame is None:  # before the first page has begun
+            return
+        if self.pending_floats and (frame._atTop or len(flowables) <= 1
+                                    or _is_heading(flowables[0])):
+            held, self.pending_floats = self.pending_floats, []
+            flowables[0:0] = held  # at a fresh column, or just before a boundary
+            return
+        first = flowables[0]
+        if not getattr(first, "floats", False) or len(flowables) <= 1 or frame._atTop:
+            return
+        available = frame._y - frame._y1p
+        _width, height = first.wrapOn(self.canv, frame._getAvailableWidth(), available)
+        height = getattr(first, "_H", height)  # a KeepTogether reports its real height here
+        fresh = frame._y2 - frame._topPadding - frame._y1p
+        if available < height <= fresh:
+            first.floats = False  # it moves once
+            self.pending_floats.append(flowables.pop(0))
 
     def handle_pageBegin(self) -> None:  # noqa: N802 - ReportLab's name
         super().handle_pageBegin()
@@ -280,7 +308,7 @@ class BriefDocTemplate(BaseDocTemplate):
             canv.restoreState()
 
     def _draw_piece(self, canv: Canvas, content: str, style: ParagraphStyle, y: float) -> None:
-        para = Paragraph(self.writer.text(content), style)
+        para = Paragraph(self.writer.text(content, style), style)
         para.wrap(self.width, 100)
         para.drawOn(canv, self.leftMargin, y)
 
@@ -372,3 +400,11 @@ def _timestamp(epoch: int) -> SimpleNamespace:
     moment = time.gmtime(epoch)
     return SimpleNamespace(t=float(epoch), lt=tuple(moment), YMDhms=tuple(moment)[:6],
                            dhh=0, dmm=0, tzname="UTC")
+
+
+def _is_heading(flowable: Flowable) -> bool:
+    """A heading, alone or grouped with what it is kept with."""
+    if getattr(flowable, "outline_title", None) is not None:
+        return True
+    content = getattr(flowable, "_content", None) or []
+    return bool(content) and getattr(content[0], "outline_title", None) is not None

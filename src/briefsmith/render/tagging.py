@@ -24,6 +24,7 @@ untagged one.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -40,13 +41,16 @@ from ..structure import Content, Element, LinkAnnotation, StructureTree
 
 # Roles that group the flowables inside a box (a one-cell table drawn as a frame).
 
+_NODE_ORDER = itertools.count()
+
+
 class Node:
     """A structure element to be: created when content is first drawn into it.
 
     Nodes are compared by identity; ``parent`` is None for the children of ``Document``.
     """
 
-    __slots__ = ("alt", "attributes", "parent", "role")
+    __slots__ = ("alt", "attributes", "order", "parent", "role")
 
     def __init__(self, role: str, parent: Node | None = None, *, alt: str | None = None,
                  attributes: Iterable[tuple[str, str, object]] = ()) -> None:
@@ -54,6 +58,10 @@ class Node:
         self.parent = parent
         self.alt = alt
         self.attributes = list(attributes)
+        # The place in the story where content first goes into this node (set by mark):
+        # a figure that floats is drawn after the text that follows it in the story, but
+        # its element keeps its place in the reading order (see _element).
+        self.order: int | None = None
 
     def __repr__(self) -> str:
         return f"Node({self.role!r})"
@@ -116,6 +124,9 @@ def mark(drawer: Any, node: Node) -> None:
         # object.__setattr__: graphics Drawings validate every attribute they are given.
         object.__setattr__(drawer, "__class__", tagged)
     vars(drawer)["structure_node"] = node
+    while node is not None and node.order is None:  # the story order of node and ancestors
+        node.order = next(_NODE_ORDER)
+        node = node.parent
 
 
 def _box(flowable: Any, canvas: Canvas, x: float, y: float,
@@ -297,6 +308,7 @@ class StructureRecorder:
     """
 
     def __init__(self, canvas: Canvas) -> None:
+        self._order: dict[int, int] = {}  # element id -> its node's story order
         self.canvas = canvas
         # (link target, is it a URL) -> the annotation's /Contents; set by the renderer
         self.describe: Callable[[str, bool], str] = lambda target, external: target
@@ -390,7 +402,16 @@ class StructureRecorder:
             if node.role == "Note":
                 self._notes += 1
                 element.id = f"note-{self._notes}"
-            parent.kids.append(element)
+            # In story order among its siblings, whatever order they were drawn in.
+            position = len(parent.kids)
+            if node.order is not None:
+                for index, kid in enumerate(parent.kids):
+                    later = self._order.get(id(kid))
+                    if isinstance(kid, Element) and later is not None and later > node.order:
+                        position = index
+                        break
+                self._order[id(element)] = node.order
+            parent.kids.insert(position, element)
             self._elements[node] = element
         return element
 
