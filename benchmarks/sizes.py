@@ -13,6 +13,9 @@ with tracemalloc.  Reference numbers (2 shared cores, ReportLab 5.1, libyaml):
     timeline 1,000 -> 10,000 rows: time x7 for size x10 (one table: 4,000 rows took 9 s)
     4 MB YAML list of tiny items: refused after 200,000 values in 1.4 s (was 146 s)
     billion laughs: refused in milliseconds, peak memory well under 10 MB
+    inline markup made to rescan (20,000 characters of '*a ', '[a ', '[@a] '...): check
+        in well under a second, time x2 for size x2 (was 9 s: quadratic)
+    aliases: 1,000 aliases of a 20,000-character paragraph refused at once (was 11 s)
 """
 
 from __future__ import annotations
@@ -79,6 +82,25 @@ def sections(count: int) -> Callable[[Path], None]:
     return make
 
 
+def check_seconds(text: str) -> float:
+    """``check`` of one paragraph: the inline parser and the locator, no layout."""
+    from briefsmith.pipeline import check
+
+    with tempfile.TemporaryDirectory() as folder:
+        project = Path(folder) / "p"
+        shutil.copytree(MINIMAL, project)
+        (project / "content" / "intro.yaml").write_text(
+            "title: Markup\nblocks:\n  - paragraph: '" + text.replace("'", "''") + "'\n")
+        start = time.perf_counter()
+        check(Project.at(project), [])
+        return time.perf_counter() - start
+
+
+# Texts that made the inline parser (or the locator of its messages) quadratic.
+MARKUP = {"*a ": "stars", "[a ": "brackets", "[@a ": "unclosed", "[@a] ": "citations",
+          "[a](": "links"}
+
+
 def series(name: str, sizes: list[int], run: Callable[[int], float]) -> None:
     base_time = None
     for size in sizes:
@@ -109,6 +131,14 @@ def main() -> None:
            lambda n: build_seconds(timeline(n)))
     series("sections", [500, 2_000] if quick else [500, 2_000, 5_000],
            lambda n: build_seconds(sections(n)))
+    for unit, label in MARKUP.items():  # 20,000 characters took 9 s before (now < 1 s)
+        series(label, [2_500, 5_000, 10_000, 19_900],
+               lambda n, unit=unit: check_seconds((unit * n)[:n]))
+    alias = ("title: T\nblocks:\n  - paragraph: &p '" + words(3_300)[:19_900] + "'\n")
+    for count in (100, 1_000):  # 1,000 aliases of it took 11 s to check, now refused
+        seconds, peak, messages = load_peak(alias + "  - paragraph: *p\n" * count)
+        print(f"{count:,} aliases of a 20,000-character text: {seconds:6.2f} s  "
+              f"peak {peak:6.1f} MB  {(messages or ['accepted'])[0][:60]}")
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [" + ", ".join([f"*{chr(ord(c) - 1)}"] * 9) + "]\n" for c in "bcdefghi")
     for label, text in (("billion laughs", bomb), ("4 MB flat list", "- a\n" * 1_000_000)):

@@ -93,15 +93,20 @@ SHOWCASE_THEMES = ("default", "report", "compact", "showcase-report")
 SHOWCASE_BRIEFS = ("showcase", "showcase-zh", "showcase-es")
 
 
-@pytest.fixture(scope="session")
-def showcase(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Output folder per theme, each holding every showcase brief (built with --strict)."""
-    project = copy_project(FIXTURES / "showcase", tmp_path_factory.mktemp("showcase"))
+def build_in_themes(project: Path, themes: tuple[str, ...]) -> dict[str, Path]:
+    """Build every brief of ``project`` with --strict in each theme: output folder by theme."""
     outputs = {}
-    for theme in SHOWCASE_THEMES:
+    for theme in themes:
         out = project / "out" / theme
         result = CliRunner().invoke(main, ["-C", str(project), "build", "--strict", "--theme",
                                            theme, "-o", str(out)], catch_exceptions=False)
         assert result.exit_code == 0, result.output
         outputs[theme] = out
     return outputs
+
+
+@pytest.fixture(scope="session")
+def showcase(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Output folder per theme, each holding every showcase brief (built with --strict)."""
+    project = copy_project(FIXTURES / "showcase", tmp_path_factory.mktemp("showcase"))
+    return build_in_themes(project, SHOWCASE_THEMES)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pdfplumber
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -169,6 +170,53 @@ class Pdf:
         height = float(plumber_page.height)
         return [{**c, "y": height - c["bottom"]} for c in plumber_page.chars]
 
+    def missing_glyphs(self) -> list[tuple[int, str, str]]:
+        """``(page, font, context)`` for every character drawn with a face that lacks it.
+
+        ReportLab draws a character its TrueType face has no glyph for as code 0 of the
+        subset, the .notdef box, which reads back as U+0000: so a U+0000 in the page's
+        characters is an empty box on paper, and the font that drew it is known."""
+        found = []
+        for index in range(self.pages):
+            chars = self.plumber.pages[index].chars
+            for at, char in enumerate(chars):
+                if char["text"] == "\x00":
+                    context = "".join(c["text"] for c in chars[max(0, at - 10):at + 10])
+                    found.append((index, char["fontname"].split("+")[-1],
+                                  context.replace("\x00", "\u25a1")))
+        return found
+
+    def fonts_of(self, phrase: str) -> list[str]:
+        """The faces (base names without subset tags) that draw each character of the first
+        place ``phrase`` occurs, spaces included; fails if it does not occur on one page."""
+        for index in range(self.pages):
+            chars = self.plumber.pages[index].chars
+            at = "".join(c["text"] for c in chars).find(phrase)
+            if at >= 0:
+                return [c["fontname"].split("+")[-1] for c in chars[at:at + len(phrase)]]
+        raise AssertionError(f"{phrase!r} is not drawn on any page of {self.path}")
+
+    def glyph_metrics(self, font_name: str) -> dict[str, tuple[float, float]]:
+        """``{character: (advance width, top of the glyph)}`` in thousandths of an em, for
+        every character the embedded (TrueType subset) font ``font_name`` draws; the name
+        without its subset tag, as :meth:`fonts_of` gives it."""
+        font = next(f for name, f in self.fonts().items() if name.endswith("+" + font_name))
+        program = font["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()
+        tt = TTFont(io.BytesIO(program))
+        scale = 1000 / tt["head"].unitsPerEm
+        glyphs = {code: glyph for table in tt["cmap"].tables for code, glyph in table.cmap.items()}
+        first = int(font["/FirstChar"])
+        widths = [float(w) for w in font["/Widths"]]
+        metrics = {}
+        for code, char in _to_unicode(font).items():
+            glyph = glyphs.get(code)
+            if glyph is None or not char.strip() or not first <= code < first + len(widths):
+                continue
+            outline = tt["glyf"][glyph]
+            top = getattr(outline, "yMax", 0) if outline.numberOfContours else 0
+            metrics[char] = (widths[code - first], top * scale)
+        return metrics
+
     def fonts(self) -> dict[str, DictionaryObject]:
         """Every font dictionary used by any page, by base font name."""
         found: dict[str, DictionaryObject] = {}
@@ -198,6 +246,20 @@ class Pdf:
     def language(self) -> str | None:
         lang = self.reader.trailer["/Root"].get("/Lang")
         return str(lang) if lang is not None else None
+
+
+def _to_unicode(font: DictionaryObject) -> dict[int, str]:
+    """A simple font's ToUnicode map (``bfchar`` and ``bfrange`` entries)."""
+    data = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+    found: dict[int, str] = {}
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
+        for start, end, first in re.findall(r"<(\w+)>\s*<(\w+)>\s*<(\w+)>", block):
+            for offset, code in enumerate(range(int(start, 16), int(end, 16) + 1)):
+                found[code] = chr(int(first, 16) + offset)
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+        for code, text in re.findall(r"<(\w+)>\s*<(\w+)>", block):
+            found[int(code, 16)] = bytes.fromhex(text).decode("utf-16-be")
+    return found
 
 
 def normalise(text: str) -> str:

@@ -61,7 +61,8 @@ def test_csv_problems_point_into_the_csv_file(minimal_project: Path, cli: Cli) -
     data = minimal_project / "content" / "data"
     data.mkdir()
     (data / "ragged.csv").write_text("a,b\n1,2\n\n3\n", encoding="utf-8")
-    (data / "words.csv").write_text("year,value\n2020,12\n2021,lots\n", encoding="utf-8")
+    (data / "words.csv").write_text("year,value\n2020,12\n2021,lots\n2022,1e400\n",
+                                    encoding="utf-8")
     _section(minimal_project,
              "  - table: {caption: Ragged, csv: data/ragged.csv}\n"
              "  - chart: {type: line, caption: Words, csv: data/words.csv, source: doe-2019}\n")
@@ -70,6 +71,8 @@ def test_csv_problems_point_into_the_csv_file(minimal_project: Path, cli: Cli) -
     assert "content/data/ragged.csv:4:1: error: row has 1 cells, the header has 2" in result.stderr
     assert ("content/data/words.csv:3:2: error: 'lots' in column 'value' is not a number"
             in result.stderr)
+    assert ("content/data/words.csv:4:2: error: '1e400' in column 'value' is not a finite "
+            "number (it is too large to compute with)" in result.stderr)
 
 
 def test_a_built_brief_records_the_files_its_blocks_read(minimal_project: Path,
@@ -85,3 +88,59 @@ def test_a_built_brief_records_the_files_its_blocks_read(minimal_project: Path,
     assert result.exit_code == 1
     assert "built out/" not in result.stdout
     assert "not built mini" in result.stdout
+
+
+def _font(path: Path, family: str, *, outlines: bool) -> None:
+    """A small TrueType font covering A-Z, a-z and 0-9: boxes, or (damaged) nothing."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    chars = [chr(c) for c in (*range(48, 58), *range(65, 91), *range(97, 123))]
+    names = [".notdef", *(f"g{ord(c)}" for c in chars)]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({ord(c): f"g{ord(c)}" for c in chars})
+    glyphs = {}
+    for name in names:
+        pen = TTGlyphPen(None)
+        if outlines:
+            pen.moveTo((100, 0))
+            pen.lineTo((100, 700))
+            pen.lineTo((500, 700))
+            pen.lineTo((500, 0))
+            pen.closePath()
+        glyphs[name] = pen.glyph()
+    builder.setupGlyf(glyphs)
+    builder.setupHorizontalMetrics(dict.fromkeys(names, (600, 100)))
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": family, "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.save(str(path))
+
+
+def test_a_project_font_with_empty_outlines_is_an_error(minimal_project: Path,
+                                                        cli: Cli) -> None:
+    """Its character map claims every letter, so the glyph check passed and the body text
+    printed invisible."""
+    (minimal_project / "fonts").mkdir()
+    (minimal_project / "fonts" / "notes.ttf").write_text("not a font")
+    _font(minimal_project / "fonts" / "Evil.ttf", "Evil Sans", outlines=False)
+    _font(minimal_project / "fonts" / "Box.ttf", "Box Sans", outlines=True)
+    (minimal_project / "styles").mkdir()
+    theme = minimal_project / "styles" / "default.yaml"
+    theme.write_text("fonts:\n  body: [Box Sans, DejaVu Serif]\n")
+    fine = cli("-C", minimal_project, "check")
+    assert fine.exit_code == 0  # a font that draws is fine; a file that is none is ignored
+    assert fine.stderr.splitlines() == [
+        "fonts/notes.ttf: warning: cannot read this font file (not a TrueType, OpenType or "
+        "TTC font?); it is ignored", "0 errors, 1 warning"]
+
+    theme.write_text("fonts:\n  body: [Evil Sans, DejaVu Serif]\n")
+    result = cli("-C", minimal_project, "build")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:] == [
+        "styles/default.yaml:2:9: error: fonts.body: fonts/Evil.ttf has empty outlines for all "
+        "62 letters and digits sampled (a damaged file?): text set in it would be invisible; "
+        "replace the file or remove it from fonts/", "1 error, 1 warning"]
+    assert not (minimal_project / "out" / "mini.pdf").exists()

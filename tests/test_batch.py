@@ -11,6 +11,7 @@ import pytest
 
 from briefsmith.batch import Shard
 from conftest import FIXTURES, Cli, copy_project
+from pdfinspect import Pdf
 
 NAMES = ("county-a", "county-b", "county-c", "county-d", "county-e")
 
@@ -198,9 +199,9 @@ def test_skipped_builds_still_report_their_warnings(minimal_project: Path, cli: 
     assert again.stderr == first.stderr
     assert "warning: source 'unused-1' is never cited" in again.stderr
     assert cli("-C", minimal_project, "build", "--strict").exit_code == 1
+    # A verdict on the whole project is no warning about this PDF (see the manifest tests).
     entry = json.loads((minimal_project / "out" / "manifest.json").read_text())["briefs"]["mini"]
-    assert entry["warnings"] == [
-        "content/sources.yaml:18:1: warning: source 'unused-1' is never cited"]
+    assert entry["warnings"] == []
 
 
 def test_a_fixed_error_builds_again(minimal_project: Path, cli: Cli) -> None:
@@ -262,3 +263,87 @@ def test_named_briefs_do_not_replay_project_wide_warnings(minimal_project: Path,
     assert named.exit_code == 0
     assert "up to date out/mini.pdf" in named.stdout
     assert "never cited" not in named.stderr
+
+
+def test_the_manifest_depends_only_on_the_pdfs_in_the_folder(minimal_project: Path,
+                                                             cli: Cli) -> None:
+    """Not on which briefs were built before, in which order: a subset build used to
+    empty a brief's warnings, and a later full build replayed them but kept the list empty."""
+    brief = minimal_project / "briefs" / "mini.yaml"
+    brief.write_text(brief.read_text().replace("language: en", "language: tlh"))
+    shutil.copy(brief, minimal_project / "briefs" / "other.yaml")
+    sources = minimal_project / "content" / "sources.yaml"
+    sources.write_text(sources.read_text() + "unused-1:\n  title: Never cited\n"
+                       "  publisher: Nobody\n")
+    manifest = minimal_project / "out" / "manifest.json"
+    own = "briefs/{}.yaml:6:11: warning: language 'tlh' has no built-in labels; using " \
+          "English (supported: en, es, zh)"
+
+    assert cli("-C", minimal_project, "build").exit_code == 0
+    first = manifest.read_bytes()
+    entries = json.loads(first)["briefs"]
+    assert entries["mini"]["warnings"] == [own.format("mini")]
+    assert entries["other"]["warnings"] == [own.format("other")]
+    for selection in (["mini"], ["other"], [], ["--shard", "1/2"], ["--force", "mini"], []):
+        assert cli("-C", minimal_project, "build", *selection).exit_code == 0
+        assert manifest.read_bytes() == first, selection
+
+    (minimal_project / "out" / "other.pdf").unlink()
+    assert cli("-C", minimal_project, "build", "mini").exit_code == 0
+    assert list(json.loads(manifest.read_text())["briefs"]) == ["mini"]  # no PDF, no entry
+
+
+def test_a_manifest_or_timings_file_briefsmith_did_not_write_is_never_overwritten(
+        minimal_project: Path, tmp_path: Path, cli: Cli) -> None:
+    shared = tmp_path / "site"
+    shared.mkdir()
+    for name in ("manifest.json", "timings.json"):
+        (shared / name).write_text('{"name": "web app"}\n')
+        result = cli("-C", minimal_project, "build", "-o", shared)
+        assert result.exit_code == 2, result.output
+        assert (f"'{shared}/{name}' was not written by briefsmith; refusing to overwrite it"
+                in result.stderr)
+        assert (shared / name).read_text() == '{"name": "web app"}\n'
+        assert not (shared / "mini.pdf").exists()
+        (shared / name).unlink()
+
+
+def test_manifest_paths_are_never_absolute(minimal_project: Path, tmp_path: Path,
+                                           cli: Cli) -> None:
+    outside = tmp_path / "elsewhere"
+    assert cli("-C", minimal_project, "build", "-o", outside).exit_code == 0
+    entry = json.loads((outside / "manifest.json").read_text())["briefs"]["mini"]
+    assert entry["output"] == "mini.pdf"  # relative to the output folder
+    inside = minimal_project / "out" / "ci"
+    assert cli("-C", minimal_project, "build", "-o", inside).exit_code == 0
+    entry = json.loads((inside / "manifest.json").read_text())["briefs"]["mini"]
+    assert entry["output"] == "out/ci/mini.pdf"  # relative to the project
+
+
+@pytest.mark.parametrize("linked", ["file", "folder"])
+def test_pointing_a_symlink_elsewhere_rebuilds(linked: str, minimal_project: Path,
+                                               cli: Cli) -> None:
+    """Even when the new target has the old one's size and modification time."""
+    content = minimal_project / "content"
+    section = content / "intro.yaml"
+    text = section.read_text()
+    for name, title in (("a", "Introduction"), ("b", "Bravo Bravo!")):  # same length
+        folder = content / name
+        folder.mkdir()
+        (folder / "intro.yaml").write_text(text.replace("Introduction", title))
+    os.utime(content / "b" / "intro.yaml", ns=(1_000_000_000, 1_000_000_000))
+    os.utime(content / "a" / "intro.yaml", ns=(1_000_000_000, 1_000_000_000))
+    section.unlink()
+    link = section if linked == "file" else content / "part"
+    if linked == "folder":
+        brief = minimal_project / "briefs" / "mini.yaml"
+        brief.write_text(brief.read_text().replace("- intro.yaml", "- part/intro.yaml"))
+    link.symlink_to("a/intro.yaml" if linked == "file" else "a")
+    assert cli("-C", minimal_project, "build").exit_code == 0
+
+    link.unlink()
+    link.symlink_to("b/intro.yaml" if linked == "file" else "b")
+    result = cli("-C", minimal_project, "build")
+
+    assert "built out/mini.pdf" in result.stdout, result.output
+    assert "Bravo Bravo!" in Pdf(minimal_project / "out" / "mini.pdf").text()

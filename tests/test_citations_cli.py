@@ -102,16 +102,13 @@ def test_bibliography_errors_are_located(citations_project: Path, cli: Cli) -> N
     result = cli("-C", citations_project, "check")
     assert result.exit_code == 1
     assert _errors(result) == [
-        # the broken entry is left out, so its citations are unknown
-        "content/evidence.yaml:4:62: error: unknown source 'who-uhc'",
-        "content/evidence.yaml:5:63: error: unknown source 'who-uhc'",
-        "content/hayagriva.yml:2:3: error: who-uhc: missing required field 'title' (the "
-        "work's title)",
+        # one message for the misspelt field: no "missing required field 'title'", and no
+        # "unknown source 'who-uhc'" where it is cited
         "content/hayagriva.yml:3:3: error: who-uhc: unknown Hayagriva field 'titel' (did you "
         "mean 'title'?)",
-        "content/library.json:2:10: error: smith-2020: URL must start with http:// or "
-        "https://, found 'ftp://x.org/a'",
         "content/library.json:4:30: error: smith-2020.issued: '2020-13' has no month 13",
+        "content/library.json:4:51: error: smith-2020: URL must start with http:// or "
+        "https://, found 'ftp://x.org/a'",
         "content/library.json:5:10: error: source id 'renmin-2020' is also defined at "
         "content/sources.yaml:1:1",
         "content/refs.bib:1:7: error: sen-1999: a book needs 'author' or 'editor' or "
@@ -143,7 +140,7 @@ def test_unknown_and_note_styles_are_errors(citations_project: Path, cli: Cli) -
     _set(citations_project, "style: numeric", "style: iee")
     result = cli("-C", citations_project, "check")
     assert _errors(result) == [
-        "briefs/styles.yaml:6:3: error: citations.style: unknown citation style 'iee' (did "
+        "briefs/styles.yaml:6:10: error: citations.style: unknown citation style 'iee' (did "
         "you mean 'ieee'?); use numeric, author-date, a CSL style name such as apa, "
         "chicago-author-date, ieee, vancouver, or a .csl file in styles/"]
     _set(citations_project, "style: iee", "style: chicago-notes-bibliography")
@@ -216,13 +213,51 @@ def test_a_style_the_processor_fails_on_is_an_error(citations_project: Path, cli
         '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
         "<citation/></style>")
     _set(citations_project, "style: numeric", "style: bare.csl")
+    for command in ("check", "build"):  # check found nothing, and build failed
+        result = cli("-C", citations_project, command)
+        assert result.exit_code == 1
+        assert "Traceback" not in result.output
+        assert _errors(result) == [
+            "styles/bare.csl: error: the CSL processor fails on this style (AttributeError: "
+            "'NoneType' object has no attribute 'attrib')"]
+    assert not (citations_project / "out" / "styles.pdf").exists()
+
+
+def test_a_style_that_fails_only_while_building_is_located_at_its_file(
+        citations_project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefsmith.validate
+
+    monkeypatch.setattr(briefsmith.validate, "style_file_problems", lambda _path: [])
+    (citations_project / "styles").mkdir()
+    (citations_project / "styles" / "bare.csl").write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        "<citation/></style>")
+    _set(citations_project, "style: numeric", "style: bare.csl")
     result = cli("-C", citations_project, "build")
     assert result.exit_code == 1
-    assert "Traceback" not in result.output
-    assert _errors(result)[0].startswith(
-        "briefs/styles.yaml:6:3: error: citations.style: 'bare.csl' cannot be used by the "
-        "CSL processor")
-    assert not (citations_project / "out" / "styles.pdf").exists()
+    assert _errors(result)[0].startswith("styles/bare.csl: error: citations.style: 'bare.csl' "
+                                         "cannot be used by the CSL processor (")
+
+
+def test_a_style_using_an_undefined_macro_is_an_error_at_its_line(citations_project: Path,
+                                                                   cli: Cli) -> None:
+    from briefsmith.csl import style_path
+
+    ieee = style_path("ieee", None)
+    assert isinstance(ieee, Path)
+    text = ieee.read_text(encoding="utf-8")
+    layout = text.index("<layout", text.index("<bibliography"))
+    layout_end = text.index(">", layout) + 1
+    (citations_project / "styles").mkdir()
+    (citations_project / "styles" / "mine.csl").write_text(
+        text[:layout_end] + '<text macro="nonexistent"/>' + text[layout_end:], encoding="utf-8")
+    _set(citations_project, "style: numeric", "style: mine.csl")
+    line = text[:layout_end].count("\n") + 1
+    for command in ("check", "build"):
+        result = cli("-C", citations_project, command)
+        assert result.exit_code == 1
+        assert _errors(result) == [f"styles/mine.csl:{line}:1: error: macro 'nonexistent' is "
+                                   "used but never defined in this style"]
 
 
 def test_a_citation_gate_blocks_only_the_brief_that_sets_it(minimal_project: Path,
@@ -241,3 +276,25 @@ def test_a_citation_gate_blocks_only_the_brief_that_sets_it(minimal_project: Pat
         "not with 'uncited: <reason>'"]
     assert (minimal_project / "out" / "mini.pdf").is_file()
     assert not (minimal_project / "out" / "strict.pdf").exists()
+
+
+def test_sources_for_some_briefs_calls_no_source_unused(minimal_project: Path,
+                                                         cli: Cli) -> None:
+    """'Never cited' is a verdict on the whole project: a brief that cites only one
+    source says nothing about the others, nor does a project with an unreadable section."""
+    content = minimal_project / "content"
+    (content / "two.yaml").write_text("title: Two\nblocks:\n  - paragraph: Doe [@doe-2019].\n")
+    (minimal_project / "briefs" / "other.yaml").write_text(
+        "title: Other\ndate: 2024-05-01\nsections: [two.yaml]\n")
+
+    subset = cli("-C", minimal_project, "sources", "other", "--strict")
+    assert subset.exit_code == 0, subset.output
+    assert "never cited" not in subset.stderr
+    assert "unused:\n  smith-2020" in subset.stdout  # still listed for that brief
+
+    (content / "intro.yaml").write_text("title: [unclosed\n")
+    broken = cli("-C", minimal_project, "sources")
+    assert broken.exit_code == 1
+    assert "never cited" not in broken.stderr
+    assert _errors(broken) == ["content/intro.yaml:1:8: error: this '[' list is never closed "
+                               "with ']' (or an item in it is missing a comma)"]

@@ -111,11 +111,15 @@ def test_strict_turns_warnings_into_failure(minimal_project: Path, cli: Cli) -> 
     assert strict.stderr.splitlines()[-1] == "0 errors, 1 warning"
 
 
-def test_bad_source_date_epoch_is_a_usage_error(minimal_project: Path, cli: Cli) -> None:
-    for value in ("1.5", "abc", "99999999999999"):
-        result = cli("-C", minimal_project, "build", env={"SOURCE_DATE_EPOCH": value})
-        assert result.exit_code == 2, value
-        assert "SOURCE_DATE_EPOCH" in result.stderr
+@pytest.mark.parametrize("command", ["build", "sources"])
+def test_bad_source_date_epoch_is_a_usage_error(command: str, minimal_project: Path,
+                                                cli: Cli) -> None:
+    # "²" and fullwidth digits pass str.isdigit() but are no number int() reads.
+    for value in ("1.5", "abc", "99999999999999", "\u00b2", "\uff11\uff12\uff13", "-5"):
+        result = cli("-C", minimal_project, command, env={"SOURCE_DATE_EPOCH": value})
+        assert result.exit_code == 2, (value, result.output)
+        assert "SOURCE_DATE_EPOCH must be a whole number of seconds" in result.stderr \
+            or "after the year 9999" in result.stderr
     assert not (minimal_project / "out").exists()
 
 
@@ -153,3 +157,46 @@ def test_same_input_gives_same_bytes_across_processes(minimal_project: Path, tmp
         outputs.append((out / "mini.pdf").read_bytes())
         time.sleep(1.1 if index == 0 else 0)  # a clock that leaked in would show
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_an_unknown_or_empty_theme_option_is_a_usage_error(command: str, minimal_project: Path,
+                                                           cli: Cli) -> None:
+    unknown = cli("-C", minimal_project, command, "--theme", "defualt")
+    assert unknown.exit_code == 2, unknown.output
+    assert ("unknown theme 'defualt' (--theme) (did you mean 'default'?); available: base, "
+            "compact, default, report") in unknown.stderr
+    empty = cli("-C", minimal_project, command, "--theme", "")
+    assert empty.exit_code == 2, empty.output
+    assert "--theme needs a theme name; available: base, compact, default, report" \
+        in empty.stderr
+    assert not (minimal_project / "out").exists()
+
+
+def test_a_project_theme_may_end_in_yml(minimal_project: Path, cli: Cli) -> None:
+    (minimal_project / "styles").mkdir()
+    (minimal_project / "styles" / "house.yml").write_text("extends: compact\n")
+    result = cli("-C", minimal_project, "build", "--theme", "house")
+    assert result.exit_code == 0, result.output
+    box = Pdf(minimal_project / "out" / "mini.pdf").reader.pages[0].mediabox
+    assert (round(box.width), round(box.height)) == (612, 792)  # compact's US Letter
+
+
+def test_brief_names_differing_only_in_case_clash(minimal_project: Path, cli: Cli) -> None:
+    """On macOS and Windows Mini.pdf and mini.pdf are one file."""
+    briefs = minimal_project / "briefs"
+    shutil.copy(briefs / "mini.yaml", briefs / "Mini.yaml")
+    one = cli("-C", minimal_project, "build", "mini")
+    assert one.exit_code == 1
+    assert one.stderr.splitlines() == [
+        "briefs/mini.yaml: error: brief name 'mini' clashes with briefs/Mini.yaml: both would "
+        "be built to mini.pdf; rename one", "1 error"]
+    result = cli("-C", minimal_project, "build")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "briefs/Mini.yaml: error: brief name 'Mini' clashes with briefs/mini.yaml: both would "
+        "be built to Mini.pdf; rename one",
+        "briefs/mini.yaml: error: brief name 'mini' clashes with briefs/Mini.yaml: both would "
+        "be built to mini.pdf; rename one",
+        "2 errors"]
+    assert not (minimal_project / "out" / "mini.pdf").exists()

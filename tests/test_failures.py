@@ -143,3 +143,92 @@ def test_an_internal_error_is_one_line_not_a_traceback(minimal_project: Path, cl
     assert result.stderr.splitlines()[0] == \
         "briefsmith: internal error: ZeroDivisionError: division by zero"
     assert "Traceback" not in result.output
+
+
+def test_a_no_op_build_removes_a_killed_builds_temporary_file(minimal_project: Path,
+                                                              cli: Cli) -> None:
+    """The README promises it: even when every PDF is up to date (nothing is written)."""
+    assert cli("-C", minimal_project, "build").exit_code == 0
+    out = minimal_project / "out"
+    dead = out / ".mini.pdf.9999999.abcd1234.tmp"  # above any pid_max: no such process
+    dead.write_bytes(b"%PDF-half")
+    alive = out / f".mini.pdf.{os.getpid()}.efgh5678.tmp"  # a build running beside us
+    alive.write_bytes(b"%PDF-half")
+    foreign = out / ".notes.tmp"  # not ours: left alone
+    foreign.write_text("x")
+
+    result = cli("-C", minimal_project, "build")
+
+    assert "0 built, 1 up to date" in result.stdout
+    assert not dead.exists()
+    assert alive.exists() and foreign.exists()
+
+
+def test_an_output_path_through_a_file_is_a_usage_error(minimal_project: Path, tmp_path: Path,
+                                                         cli: Cli) -> None:
+    (tmp_path / "afile").write_text("x")
+    result = cli("-C", minimal_project, "build", "-o", tmp_path / "afile" / "sub")
+    assert result.exit_code == 2, result.output
+    assert (f"cannot make the output folder '{tmp_path}/afile/sub': '{tmp_path}/afile' is a "
+            "file") in result.stderr
+
+
+@pytest.mark.parametrize("failing", ["mini.pdf", "manifest.json", ".briefsmith-state.json"])
+def test_a_full_disk_is_a_located_error_not_a_bug(failing: str, minimal_project: Path,
+                                                  cli: Cli,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import briefsmith.pipeline
+    import briefsmith.write
+
+    real = briefsmith.write.write_atomic
+
+    def full(target: Path, data: bytes, **kwargs: object) -> None:
+        if target.name == failing:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(target, data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefsmith.write, "write_atomic", full)
+    monkeypatch.setattr(briefsmith.pipeline, "write_atomic", full)
+    monkeypatch.setattr(briefsmith.incremental, "write_atomic", full)
+    result = cli("-C", minimal_project, "build")
+    assert result.exit_code == 1, result.output
+    message = "cannot write the PDF" if failing == "mini.pdf" else "cannot write this file"
+    assert f"out/{failing}: error: {message}: No space left on device" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("damage", [
+    lambda d: d["files"].update({"content/intro.yaml": []}),
+    lambda d: d["files"].update({"content/intro.yaml": [1, 2, 3]}),
+    lambda d: d["briefs"]["mini"].update({"output": "../../escape.pdf"}),
+    lambda d: d["briefs"]["mini"].update({"stamp": "x"}),
+    lambda d: d.update({"runs": []}),
+    lambda d: d["runs"].update({"x": 1}),
+], ids=["empty-entry", "short-entry", "output-path", "stamp", "runs-list", "run-entry"])
+def test_a_damaged_state_file_is_ignored(damage: object, minimal_project: Path,
+                                         cli: Cli) -> None:
+    import json
+
+    assert cli("-C", minimal_project, "build").exit_code == 0
+    state_file = minimal_project / "out" / ".briefsmith-state.json"
+    data = json.loads(state_file.read_text())
+    damage(data)  # type: ignore[operator]
+    state_file.write_text(json.dumps(data))
+    result = cli("-C", minimal_project, "build")
+    assert result.exit_code == 0, result.output
+    assert "built out/mini.pdf" in result.stdout  # nothing recorded is trusted: rebuilt
+    assert cli("-C", minimal_project, "build").stdout.startswith("up to date")  # and mended
+
+
+def test_a_brief_file_name_that_is_not_utf8(minimal_project: Path, cli: Cli) -> None:
+    bad = minimal_project / "briefs" / os.fsdecode(b"bad\xff.yaml")  # '\udcff' in the name
+    bad.write_bytes((minimal_project / "briefs" / "mini.yaml").read_bytes())
+    for command in ("check", "build"):
+        result = cli("-C", minimal_project, command)
+        assert result.exit_code == 1, result.output
+        assert ("briefs/bad\\xff.yaml: error: the file name is not valid UTF-8 (it could not "
+                "be named in messages or the manifest); rename it") in result.stderr
+        assert "internal error" not in result.stderr
+    assert (minimal_project / "out" / "mini.pdf").is_file()  # the other brief is built

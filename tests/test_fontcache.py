@@ -11,6 +11,7 @@ import pytest
 
 from briefsmith.fonts import coverage, discover, font_dirs
 from briefsmith.render.fontcache import LAZY_TABLES, _cache_file, load_ttfont
+from conftest import FIXTURES, Cli, copy_project
 
 
 def _face(family: str):  # type: ignore[no-untyped-def]
@@ -88,3 +89,21 @@ def test_builds_with_cold_and_warm_caches_give_the_same_bytes(minimal_project: P
         outputs.append((out / "mini.pdf").read_bytes())
     assert list((tmp_path / "cache" / "briefsmith").glob("reportlab-metrics-v*/*"))
     assert outputs[0] == outputs[1]
+
+
+def test_a_cff_fallback_font_is_converted_only_when_text_uses_it(tmp_path: Path,
+                                                                 cli: Cli) -> None:
+    """The default theme falls back to Noto CJK (CFF outlines, converted at ~0.5 s a face):
+    an English brief converts none of it; a Chinese word in the text converts the serif
+    family it is set in (its faces are registered together), not the sans one."""
+    project = copy_project(FIXTURES / "minimal", tmp_path / "p")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    converted = tmp_path / "cache" / "briefsmith"
+    assert cli("-C", project, "build", env=env).exit_code == 0
+    assert not list(converted.glob("truetype-*/*.ttf"))
+    intro = project / "content" / "intro.yaml"
+    intro.write_text(intro.read_text(encoding="utf-8").replace(
+        "Some **bold**", "Some 魔豆 **bold**"), encoding="utf-8")
+    assert cli("-C", project, "build", env=env).exit_code == 0
+    assert {p.name.split("-")[0] for p in converted.glob("truetype-*/*.ttf")} == {
+        "NotoSerifCJKsc"}

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from briefsmith.convert import MAX_TEXT_CHARS
 from briefsmith.diagnostics import Problems
-from briefsmith.load import MAX_FILE_BYTES, MAX_NODES, parse_yaml
+from briefsmith.load import MAX_EXPANDED_CHARS, MAX_FILE_BYTES, MAX_NODES, parse_yaml
 from conftest import FIXTURES, Cli, copy_project
 from pdfinspect import Pdf, normalise
 
@@ -55,6 +55,29 @@ def test_alias_bomb_and_huge_lists_are_refused_with_bounded_memory() -> None:
         assert [p.message.split(" (")[0] for p in problems] == [
             f"document expands to more than {MAX_NODES:,} values"]
         assert peak < peak_limit_mb, f"peak {peak:.1f} MB"
+
+
+def test_aliases_of_long_text_are_bounded_by_the_text_they_expand_to(
+        minimal_project: Path, cli: Cli) -> None:
+    """A 38 KB file: one 20,000-character paragraph and 1,000 aliases of it (20 MB of text,
+    11 s to check, 1,520 pages for 300 of them). Few values, so counting values missed it."""
+    paragraph = ("lorem ipsum dolor sit amet " * 740)[:19_900] + " [@smith-2020] [@doe-2019]"
+    (minimal_project / SECTION).write_text(
+        f"title: Echo\nblocks:\n  - paragraph: &p '{paragraph}'\n"
+        + "  - paragraph: *p\n" * 1_000)
+    result = cli("-C", minimal_project, "check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{SECTION}:213:16: error: document expands to more than {MAX_EXPANDED_CHARS:,} "
+        "characters of text (this alias repeats 19,926 characters); write the text out, or "
+        "repeat it less", "1 error"]
+
+    # A few repeats of a long text, or many of a short one, are fine.
+    (minimal_project / SECTION).write_text(
+        f"title: Echo\nblocks:\n  - paragraph: &p '{paragraph}'\n"
+        + "  - paragraph: *p\n" * 3 + "  - list: &l ['A [@doe-2019].']\n"
+        + "  - list: *l\n" * 2_000)
+    assert cli("-C", minimal_project, "check").exit_code == 0
 
 
 def test_encodings_that_are_read(minimal_project: Path, cli: Cli) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from briefsmith.inline import parse_citation_field, parse_rich_text
-from briefsmith.model import Citation, Emphasis, Link, Strong, Text
+from briefsmith.model import NOWHERE, Citation, Emphasis, Link, Strong, Text
 from conftest import Cli
 from pdfinspect import Pdf
 
@@ -112,3 +113,68 @@ def test_quotes_are_typeset_through_the_cli(minimal_project: Path, cli: Cli) -> 
     assert cli("-C", minimal_project, "build").exit_code == 0
     text = Pdf(minimal_project / "out" / "mini.pdf").text()
     assert "He said \u201cyes\u201d" in text
+
+
+# --------------------------------------------------------------------------- linear time
+
+_PIECES = [*"*[]()@\\-;,.:/ab \n\t", "**", "[@", "](", "](x)", "[a](http://x.org)", "\\*",
+           "\\\\", " *", "* ", "[-@"]
+_MARKUP = st.lists(st.sampled_from(_PIECES), max_size=60).map("".join)
+
+
+def _unclosed_once(problems: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The reference reported every unclosed '[@' after the first one too (all of them
+    are unclosed, since none has a ']' after it); the linear parser reports the first."""
+    unclosed = [p for p in problems if p[1].startswith("unclosed citation")]
+    return [p for p in problems if not p[1].startswith("unclosed citation")
+            or p == unclosed[0]]
+
+
+@given(st.one_of(_MARKUP, st.text(max_size=80)))
+def test_the_linear_parser_reads_everything_as_the_reference_did(text: str) -> None:
+    """The reference is the parser as it was (tests/reference_inline.py): same spans,
+    same problems, for any text."""
+    from reference_inline import parse_spans
+
+    rich, problems = parse_rich_text(text)
+    expected_spans, expected_problems = parse_spans(text)
+    assert rich.spans == expected_spans
+    added = ("a citation starts with '@'", "a citation cannot be a link")  # new checks
+    assert sorted(p for p in problems if not p[1].startswith(added)) \
+        == sorted(_unclosed_once(expected_problems))
+
+
+# Texts that made the old parser rescan the rest of the text at every opener.
+_ADVERSARIAL = {
+    "stars": "*a ", "double stars": "**a ", "brackets": "[a ", "citations": "[@a ",
+    "nested brackets": "[[a] ", "link openers": "[a](", "bad links": "[a](b c) ",
+    "mixed": "*[a **b ", "escapes": "\\*a *b ", "locator spaces": "[@a,      ",
+}
+
+
+@pytest.mark.parametrize("unit", list(_ADVERSARIAL.values()), ids=list(_ADVERSARIAL))
+def test_parsing_takes_steps_linear_in_the_length(unit: str) -> None:
+    """A structural check, not a timing: the parser counts its loop iterations."""
+    from briefsmith.inline import _Parser
+
+    per_character = []
+    for repeat in (200, 2000, 6000):
+        text = unit * repeat
+        parser = _Parser(text, lambda _offset: NOWHERE)
+        parser.parse(0, len(text), allow_links=True)
+        per_character.append(parser.steps / len(text))
+    assert max(per_character) <= 3, per_character
+    assert per_character[-1] <= per_character[0] * 1.1, per_character
+
+
+def test_citation_syntax_that_would_print_as_typed_is_an_error() -> None:
+    """pandoc's prefix form and a citation made a link used to print literally."""
+    _rich, problems = parse_rich_text("A [see @smith-2020] B [@doe-2019](https://x.org). "
+                                      "[mail a@b.org], [x \\@y], [[see @a]] and [see [@a]].")
+    assert problems == [
+        (7, "a citation starts with '@' right after '[': write the words before it outside, "
+            "as 'see [@id]' (or write '\\@' for an '@' that cites nothing)"),
+        (33, "a citation cannot be a link: it already links to its reference; give the "
+             "source its URL instead (or put a space before '(')"),
+        (81, "a citation starts with '@' right after '[': write the words before it outside, "
+             "as 'see [@id]' (or write '\\@' for an '@' that cites nothing)")]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from briefsmith.fonts import needs_glyph
+from briefsmith.fonts import ChainCoverage, needs_glyph
 from briefsmith.inline import parse_rich_text
 from briefsmith.model import Link, RichText, Text
 from briefsmith.render.fonts import RegisteredChain
@@ -20,7 +21,7 @@ ALL = frozenset(range(0x110000))
 WRITER = MarkupWriter(
     RegisteredChain(({"regular": "Helvetica", "bold": "Helvetica-Bold",
                       "italic": "Helvetica-Oblique", "bolditalic": "Helvetica-BoldOblique"},),
-                    (ALL,)),
+                    ChainCoverage.uniform((ALL,))),
     link_colour="#0000FF",
 )
 STYLE = ParagraphStyle("t", fontName="Helvetica")
@@ -91,3 +92,46 @@ def test_user_text_never_becomes_markup(text: str) -> None:
             link = getattr(frag, "link", None)
             for _kind, href in link or []:  # ReportLab keeps (kind, target) pairs
                 assert href.split(":", 1)[0].lower() in ("http", "https", "mailto"), href
+
+
+# Two families: Helvetica lacks "é" and "魔"; Times has "é"; Courier has "魔".
+HELVETICA = {"regular": "Helvetica", "bold": "Helvetica-Bold", "italic": "Helvetica-Oblique",
+             "bolditalic": "Helvetica-BoldOblique"}
+TIMES = {"regular": "Times-Roman", "bold": "Times-Bold", "italic": "Times-Italic",
+         "bolditalic": "Times-BoldItalic"}
+COURIER = {"regular": "Courier", "bold": "Courier-Bold", "italic": "Courier-Oblique",
+           "bolditalic": "Courier-BoldOblique"}
+ASCII = frozenset(range(32, 127))
+CHAIN = RegisteredChain((HELVETICA, TIMES, COURIER), ChainCoverage.uniform(
+    (ASCII, ASCII | {ord("é")}, ASCII | {ord("魔")})), role="body")
+FALLBACK = MarkupWriter(CHAIN, link_colour="#0000FF")
+
+
+def faces(markup: str, style: ParagraphStyle) -> list[tuple[str, str]]:
+    return [(frag.text, frag.fontName) for frag in Paragraph(markup, style).frags]
+
+
+def test_fallback_runs_keep_bold_and_italic() -> None:
+    """A fallback run names the face of the style it is set in: ReportLab takes bold and
+    italic from the name, so naming the regular face made bold Chinese print regular."""
+    body = ParagraphStyle("body", fontName=CHAIN.font("regular"))
+    rich, _problems = parse_rich_text("a **bé 魔** *é* *x **魔***")
+    assert faces(FALLBACK.rich(rich, body), body) == [
+        ("a ", "Helvetica"), ("bé ", "Times-Bold"), ("魔", "Courier-Bold"), (" ", "Helvetica"),
+        ("é", "Times-Italic"), (" ", "Helvetica"), ("x ", "Helvetica-Oblique"),
+        ("魔", "Courier-BoldOblique")]
+
+
+def test_a_bold_paragraph_style_sets_its_fallback_runs_in_bold() -> None:
+    heading = ParagraphStyle("h1", fontName=CHAIN.font("bold"))
+    assert faces(FALLBACK.text("e 魔 é", heading), heading) == [
+        ("e ", "Helvetica-Bold"), ("魔 ", "Courier-Bold"), ("é", "Times-Bold")]
+
+
+def test_markup_of_one_role_is_refused_in_another_roles_paragraph() -> None:
+    """The paragraph's face would set the runs split by another chain's coverage."""
+    headings = RegisteredChain((TIMES,), ChainCoverage.uniform((ASCII,)), role="headings")
+    caption = ParagraphStyle("caption", fontName=headings.font("regular"))
+    with pytest.raises(ValueError, match="body markup in paragraph style 'caption'"):
+        FALLBACK.text("x", caption)
+    assert FALLBACK.text("x", ParagraphStyle("b", fontName=CHAIN.font("italic"))) == "x"

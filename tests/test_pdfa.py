@@ -87,7 +87,7 @@ def test_a_cmyk_image_is_refused_where_it_is_named(minimal_project: Path, cli: C
     Image.new("CMYK", (40, 30), (0, 128, 255, 0)).save(images / "c.jpg")
     with (minimal_project / "content" / "intro.yaml").open("a", encoding="utf-8") as section:
         section.write("  - image: {file: images/c.jpg, alt: A cyan box}\n")
-    expected = ("content/intro.yaml:16:5: error: content/images/c.jpg is a CMYK image, which "
+    expected = ("content/intro.yaml:16:19: error: content/images/c.jpg is a CMYK image, which "
                 "a PDF/A file (sRGB output intent) cannot contain; save it as RGB")
     check = cli("-C", minimal_project, "check", "--pdfa")
     assert check.exit_code == 1 and expected in check.stderr

@@ -96,3 +96,57 @@ def test_progress_bar_on_a_terminal(minimal_project: Path, tmp_path: Path) -> No
     assert "building" in result.stdout and "4/4" in result.stdout
     assert "built out/" not in result.stdout  # the bar replaces the per-brief lines
     assert "4 built in" in result.stdout
+
+
+@pytest.mark.parametrize("arguments", [("-o", "content"), ("nosuch",), ("--theme", "nosuch")])
+def test_watch_ends_on_a_usage_error(arguments: tuple[str, ...], minimal_project: Path) -> None:
+    """A mistake in the command can never be fixed by editing files: exit 2, at once."""
+    result = subprocess.run([sys.executable, "-m", "briefsmith", "watch", *arguments],
+                            capture_output=True, text=True, timeout=TIMEOUT,
+                            cwd=minimal_project)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith("Usage:") and "Error:" in result.stderr
+    assert "watching" not in result.stdout
+
+
+def _count_in(path: Path, text: str, expected: int) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if path.read_text().count(text) >= expected:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} not {expected} times in:\n{path.read_text()}")
+
+
+def test_watch_reacts_only_to_the_briefs_inputs(minimal_project: Path) -> None:
+    """Its own log in the project, or any file no brief reads, triggers nothing (a log
+    in the project rebuilt forever); a file a section links to elsewhere in the project
+    does trigger a rebuild."""
+    shared = minimal_project / "shared"
+    shared.mkdir()
+    section = minimal_project / "content" / "intro.yaml"
+    section.rename(shared / "intro.yaml")
+    section.symlink_to(shared / "intro.yaml")
+    log = minimal_project / "build.log"
+    with log.open("w") as stdout:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "briefsmith", "-C", str(minimal_project), "watch"],
+            stdout=stdout, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        _count_in(log, "watching", 1)
+        (minimal_project / "notes.txt").write_text("unrelated")
+        (minimal_project / "README.md").write_text("unrelated")
+        time.sleep(2.5)  # several debounce periods: a rebuild would have started
+        assert log.read_text().count("watching") == 1, log.read_text()
+
+        target = shared / "intro.yaml"
+        target.write_text(target.read_text().replace("A lead sentence", "A new lead"))
+        _count_in(log, "watching", 2)
+        assert "changed: shared/intro.yaml" in log.read_text()
+        time.sleep(2.5)  # writing the log about that build must not start another
+        assert log.read_text().count("watching") == 2, log.read_text()
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=TIMEOUT)
+    assert code == 0, log.read_text()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -178,9 +179,12 @@ def chart_data(chart: Chart, assets: Assets) -> tuple[ChartData | None, list[tup
     """The chart's categories and series from YAML or its CSV file, and what is wrong."""
     problems: list[tuple[Location, str]] = []
     if chart.csv is not None and (chart.series or chart.categories):
-        problems.append((chart.at, "give the data either as categories and series or as "
-                                   "csv, not both"))
+        problems.append((chart.at.of("csv"), "give the data either as categories and series "
+                                             "or as csv, not both"))
         return None, problems
+    if chart.at.failed("csv") or chart.at.failed("categories") \
+            or (chart.at.failed("series") and not chart.series):
+        return None, problems  # reported: counting values now would only echo it
     if chart.csv is not None:
         rows = assets.rows(chart.csv)
         if rows is None:
@@ -199,6 +203,11 @@ def chart_data(chart: Chart, assets: Assets) -> tuple[ChartData | None, list[tup
                     problems.append((Location(display, line, col + 1),
                                      f"'{cell}' in column '{header[col]}' is not a number"))
                     continue
+                if not math.isfinite(float(value)):
+                    problems.append((Location(display, line, col + 1),
+                                     f"'{cell}' in column '{header[col]}' is not a finite "
+                                     "number (it is too large to compute with)"))
+                    continue
                 columns[col - 1].append(float(value))
         if problems:
             return None, problems
@@ -209,20 +218,25 @@ def chart_data(chart: Chart, assets: Assets) -> tuple[ChartData | None, list[tup
         if not chart.categories or not chart.series:
             problems.append((chart.at, "a chart needs data: categories and series, or csv"))
             return None, problems
+        incomplete = False
         for series in chart.series:
+            if series.at.failed("values") or series.at.failed("name"):
+                incomplete = True  # a bad value or name, reported: not also a count
+                continue
             if len(series.values) != len(chart.categories):
-                problems.append((series.at, f"series '{series.name}' has "
-                                            f"{len(series.values)} values for "
-                                            f"{len(chart.categories)} categories"))
-        if problems:
+                problems.append((series.at.of("values"), f"series '{series.name}' has "
+                                                         f"{len(series.values)} values for "
+                                                         f"{len(chart.categories)} categories"))
+        if problems or incomplete:
             return None, problems
         data = ChartData(tuple(chart.categories),
                          tuple((s.name, s.values) for s in chart.series))
     if chart.kind == "pie":
+        where = chart.at.of("csv" if chart.csv is not None else "series")
         if len(data.series) != 1:
-            problems.append((chart.at, "a pie chart shows exactly one series"))
+            problems.append((where, "a pie chart shows exactly one series"))
         elif any(v < 0 for v in data.series[0][1]) or not any(data.series[0][1]):
-            problems.append((chart.at, "a pie chart needs positive values"))
+            problems.append((where, "a pie chart needs positive values"))
     if problems:
         return None, problems
     return data, problems

@@ -50,7 +50,7 @@ class Shard:
         return cls(index, count)
 
     def contains(self, name: str) -> bool:
-        digest = hashlib.sha256(name.encode("utf-8")).digest()
+        digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).digest()
         return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
 
     def __str__(self) -> str:

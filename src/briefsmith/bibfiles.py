@@ -13,13 +13,22 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from .convert import INVALID, Converter, fields_of
-from .diagnostics import Location, Problems, did_you_mean
+from .diagnostics import Location, Problems, closest, did_you_mean
 from .inline import is_source_id
 from .jsonload import load_json
-from .load import Mapping, Node, Scalar, Sequence, load_yaml, read_text
+from .load import (
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    load_yaml,
+    read_text,
+    report_forbidden_characters,
+)
 from .model import BibliographyFormat, Source, is_cross_reference
 
 # bibtexparser logs parse failures; we report them ourselves, with their place.
@@ -53,11 +62,13 @@ _CSL_SKIPPED = frozenset(_CSL_SKIPPED_NAMES.split())
 
 
 def read_bibliography(path: Path, display: str, fmt: BibliographyFormat,
-                      problems: Problems) -> tuple[Source, ...]:
-    """Every entry of one bibliography file as :class:`Source` records (problems reported)."""
+                      problems: Problems) -> tuple[tuple[Source, ...], set[str]]:
+    """Every entry of one bibliography file as :class:`Source` records (problems reported),
+    and the ids of the entries that could not be converted."""
     reader = _READERS[fmt]
     converter = Converter(problems)
     sources: list[Source] = []
+    unusable: set[str] = set()
     seen: dict[str, Location] = {}
     for source_id, where, node in reader(path, display, problems):
         if not is_source_id(source_id) or is_cross_reference(source_id):
@@ -70,15 +81,11 @@ def read_bibliography(path: Path, display: str, fmt: BibliographyFormat,
             continue
         seen[source_id] = where
         source = converter.record(Source, node, context=source_id, partial=True)
-        if source is not INVALID:
-            sources.append(_with_id(source, source_id, where))
-    return tuple(sources)
-
-
-def _with_id(source: Source, source_id: str, where: Location) -> Source:
-    from dataclasses import replace
-
-    return replace(source, id=source_id, at=where)
+        if source is INVALID:
+            unusable.add(source_id)
+        else:
+            sources.append(replace(source, id=source_id, at=source.at.moved(where)))
+    return tuple(sources), unusable
 
 
 Entries = Iterator[tuple[str, Location, Node]]
@@ -162,9 +169,14 @@ def _csl_date(node: Mapping, problems: Problems) -> Scalar | None:
         first = parts.items[0]
         if isinstance(first, Sequence) and all(isinstance(p, Scalar) for p in first.items):
             values = [p.value.strip() for p in first.items if isinstance(p, Scalar)]
-            if values and all(v.lstrip("-").isdigit() for v in values):
+            if values and all(_INTEGER.match(v) for v in values):
                 text = "-".join([f"{int(values[0]):04d}", *(f"{int(v):02d}" for v in values[1:])])
                 return synthetic(text, first.location)
+            for part in first.items:
+                if isinstance(part, Scalar) and not _INTEGER.match(part.value.strip()):
+                    problems.error(part.location, f"date part '{part.value.strip()}' is not a "
+                                                  "whole number (write [[YYYY, M, D]])")
+                    return None
     problems.error(node.location, "write a date as {\"date-parts\": [[YYYY, M, D]]} or "
                                   "{\"raw\": \"YYYY-MM-DD\"}")
     return None
@@ -230,6 +242,8 @@ _HAYAGRIVA_KEYS = frozenset({
     "organization", "url", "serial-number", "parent",
 })
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+# ASCII digits only: str.isdigit() also accepts "²", which int() cannot read.
+_INTEGER = re.compile(r"^-?[0-9]+$")
 _ISBN = re.compile(r"^(?:ISBN[- ]?)?[0-9Xx -]{10,17}$")
 
 
@@ -257,12 +271,16 @@ def _hayagriva_entry(entry: Mapping, context: str, problems: Problems) -> Mappin
     def put(name: str, key: Scalar, value: Node) -> None:
         out.setdefault(name, (synthetic(name, key.location), value))
 
+    given = set(entry.keys())
     for key, value in entry:
         name = key.value
         if name not in _HAYAGRIVA_KEYS:
             problems.error(key.location, f"{context}: unknown Hayagriva field '{name}'"
                                          f"{did_you_mean(name, _HAYAGRIVA_KEYS)}")
-        elif name in _HAYAGRIVA_DIRECT:
+            # Read on as the field it looks like (the error stands, so the file is never
+            # rendered): 'titel' must not also make the entry "missing its title".
+            name = closest(name, _HAYAGRIVA_KEYS - given) or ""
+        if name in _HAYAGRIVA_DIRECT:
             put(_HAYAGRIVA_DIRECT[name], key, _value_of(value))
         elif name in ("author", "editor"):
             put(name, key, _hayagriva_names(value))
@@ -425,6 +443,8 @@ def _bibtex(path: Path, display: str, problems: Problems) -> Entries:
     text = read_text(path, display, problems)
     if text is None:
         return
+    # Reported, and read on: the entries' ids must still be known where they are cited.
+    report_forbidden_characters(text, display, problems, "a BibTeX file")
     library = bibtexparser.parse_string(text)
     lines = text.splitlines()
     first_seen: dict[str, Location] = {}
@@ -435,15 +455,118 @@ def _bibtex(path: Path, display: str, problems: Problems) -> Entries:
             problems.error(where, f"duplicate source id '{block.key}'"
                                   + (f" (first defined at {first})" if first else ""))
         elif isinstance(block, ParsingFailedBlock):
-            reason = str(block.error).strip().splitlines()[0] if block.error else ""
-            problems.error(where, "cannot read this BibTeX entry"
-                                  + (f": {reason}" if reason else ""))
+            problems.error(where, "cannot read this BibTeX entry" + _failure(block.error))
         elif hasattr(block, "entry_type") and hasattr(block, "fields"):
             line = lines[block.start_line] if block.start_line < len(lines) else ""
             col = line.find(block.key) + 1 if block.key in line else 1
             where = Location(display, block.start_line + 1, col)
             first_seen.setdefault(block.key, where)
+            missing = _missing_comma(str(getattr(block, "raw", "") or ""))
+            if missing is not None:
+                offset, previous, following = missing
+                raw = str(block.raw)
+                line_no = block.start_line + raw.count("\n", 0, offset)
+                col = offset - raw.rfind("\n", 0, offset)
+                problems.error(Location(display, line_no + 1, col),
+                               f"a ',' is missing after the field '{previous}': BibTeX "
+                               f"reads '{following} = ...' as part of its value")
             yield block.key, where, _bibtex_entry(block, display, lines, problems)
+
+
+def _failure(error: object) -> str:
+    """Why bibtexparser gave up on a block, in words (its message may be empty)."""
+    reason = str(getattr(error, "abort_reason", "") or error or "").strip()
+    if "end of file" in reason.lower():
+        return (": the entry never ends (a '{' or '\"' that is not closed, or the entry's "
+                "closing '}' is missing)")
+    first = reason.splitlines()[0] if reason else ""
+    return f": {first}" if first else ""
+
+
+_BIBTEX_KEY = re.compile(r"[^\s=,{}()\"#]+")
+
+
+def _missing_comma(raw: str) -> tuple[int, str, str] | None:
+    """Where a ',' between two fields is missing: ``(offset, previous field, next field)``.
+
+    bibtexparser reads ``title = {T}`` + newline + ``author = {A}`` as one title whose
+    value runs on, so the entry would print as garbage; this scans the entry's fields the
+    way BibTeX does (``key = value # value ...``) and finds the first field that is not
+    followed by ',' or the closing delimiter.
+    """
+    opening = re.match(r"\s*@\s*\w+\s*([{(])", raw)
+    if opening is None:
+        return None
+    closing = "}" if opening.group(1) == "{" else ")"
+    comma = raw.find(",", opening.end())
+    if comma < 0:
+        return None
+    position = comma + 1
+    previous = ""
+    while True:
+        position = _skip_space(raw, position)
+        if position >= len(raw) or raw[position] == closing:
+            return None
+        key = _BIBTEX_KEY.match(raw, position)
+        if key is None:
+            return None
+        if previous:
+            after = _skip_space(raw, key.end())
+            if after < len(raw) and raw[after] == "=":
+                return position, previous, key.group()
+            return None
+        position = _skip_space(raw, key.end())
+        if position >= len(raw) or raw[position] != "=":
+            return None
+        position = _value_end(raw, position + 1)
+        if position is None:
+            return None
+        position = _skip_space(raw, position)
+        if position < len(raw) and raw[position] == ",":
+            position += 1
+        elif position < len(raw) and raw[position] != closing:
+            previous = key.group()
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def _value_end(raw: str, position: int) -> int | None:
+    """The end of a field value: braced or quoted parts and bare words joined by '#'."""
+    while True:
+        position = _skip_space(raw, position)
+        if position >= len(raw):
+            return None
+        char = raw[position]
+        if char in "{\"":
+            depth, index = 0, position
+            while index < len(raw):
+                current = raw[index]
+                if current == "{":
+                    depth += 1
+                elif current == "}":
+                    depth -= 1
+                    if char == "{" and depth == 0:
+                        break
+                elif current == '"' and char == '"' and depth == 0 and index > position:
+                    break
+                index += 1
+            if index >= len(raw):
+                return None
+            position = index + 1
+        else:
+            word = re.compile(r"[^\s,#{}()\"]+").match(raw, position)
+            if word is None:
+                return position
+            position = word.end()
+        after = _skip_space(raw, position)
+        if after < len(raw) and raw[after] == "#":
+            position = after + 1
+            continue
+        return position
 
 
 def _bibtex_entry(entry: object, display: str, lines: list[str], problems: Problems) -> Mapping:
@@ -473,6 +596,10 @@ def _bibtex_entry(entry: object, display: str, lines: list[str], problems: Probl
         put("type", "webpage", start)
     for key, field in fields.items():
         at = where(field)
+        if _brace_depth(str(field.value)) > MAX_BRACE_DEPTH:
+            problems.error(at, f"the field '{key}' nests braces more than {MAX_BRACE_DEPTH} "
+                               "deep; remove the extra braces")
+            field.value = re.sub(r"[{}]", "", str(field.value))  # kept: no knock-on errors
         value = _latex_to_text(str(field.value))
         if key in ("author", "editor"):
             names = [_bibtex_name(n, at) for n in split_multiple_persons_names(str(field.value))]
@@ -489,16 +616,20 @@ def _bibtex_entry(entry: object, display: str, lines: list[str], problems: Probl
         text = _latex_to_text(str(year_field.value))
         month_field = fields.get("month")
         if month_field is not None:
-            month = str(month_field.value).strip().lower()[:3]
-            number = _MONTHS.get(month) or (int(month) if month.isdigit() else None)
-            if number is None:
+            month = str(month_field.value).strip().lower()
+            number = _MONTHS.get(month[:3]) or (int(month) if _INTEGER.match(month) else None)
+            if number is None or not 1 <= number <= 12:
                 problems.error(where(month_field), f"month '{month_field.value}' is not a "
                                                    "month; write jan ... dec or 1 ... 12")
             else:
                 text = f"{text}-{number:02d}"
                 day_field = fields.get("day")
-                if day_field is not None and str(day_field.value).strip().isdigit():
-                    text = f"{text}-{int(str(day_field.value)):02d}"
+                day = str(day_field.value).strip() if day_field is not None else ""
+                if _INTEGER.match(day):
+                    text = f"{text}-{int(day):02d}"
+                elif day_field is not None:
+                    problems.error(where(day_field), f"day '{day_field.value}' is not a day "
+                                                     "of the month; write 1 ... 31")
         put("issued", text, at)
     return Mapping(start, tuple(out.values()))
 
@@ -523,6 +654,20 @@ def _bibtex_name(raw: str, at: Location) -> Mapping:
     if given:
         entries.append((synthetic("given", at), synthetic(given, at)))
     return Mapping(at, tuple(entries))
+
+
+MAX_BRACE_DEPTH = 32  # pylatexenc recurses once per level: 600 levels overflowed the stack
+
+
+def _brace_depth(value: str) -> int:
+    depth = deepest = 0
+    for char in value:
+        if char == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "}":
+            depth -= 1
+    return deepest
 
 
 def _latex_to_text(value: str) -> str:

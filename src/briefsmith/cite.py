@@ -214,6 +214,16 @@ def build_bibliography(doc: Document, labels: Labels, project: Project | None = 
     if engine is None:
         engine = make_engine(doc.brief.citations.style, cited, labels, project,
                              doc.brief.language)
+        if isinstance(engine, CslEngine):  # format every item now: a failure is the style's
+            try:
+                for place in places:
+                    for item in place.citation.items:
+                        if item.id in units:
+                            engine.item(item.id, item.locator, item.suppress_author)
+            except Exception as exc:
+                raise CitationStyleError(f"'{doc.brief.citations.style}' cannot be used by "
+                                         f"the CSL processor ({type(exc).__name__}: "
+                                         f"{exc})") from None
     order = engine.order()
     per_section = doc.brief.citations.references == "section"
     lists, targets = _lay_out_lists(order, units, places, per_section, len(doc.sections),

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -30,6 +32,7 @@ from .project import Project
 from .reporting import ERROR_FORMATS, build_summary, check_summary, format_problem, path_prefix
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+T = TypeVar("T")
 
 
 def run() -> None:
@@ -72,6 +75,11 @@ def main(ctx: click.Context, project_dir: Path) -> None:
     """Build typeset, fully cited PDF policy briefs from YAML content."""
     if not project_dir.is_dir():
         raise click.UsageError(f"project folder '{project_dir}' does not exist")
+    for stream in (sys.stdout, sys.stderr):
+        # A file name that is not UTF-8 reaches messages as lone surrogates: print them as
+        # \udcff rather than crash in the middle of a report.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     ctx.obj = _Context(project_dir)
 
 
@@ -169,7 +177,7 @@ def watch(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: 
                                     source_date_epoch=_source_date_epoch(), pdfa=pdfa)
     display = _BuildDisplay(obj.project, quiet=False, bar=False)
     try:
-        for rebuild in rebuilds(obj.project, briefs, options, progress=display):
+        for rebuild in _usage_errors(rebuilds(obj.project, briefs, options, progress=display)):
             if rebuild.changed:
                 click.echo(f"changed: {', '.join(rebuild.changed)}")
             if rebuild.report is not None:
@@ -180,6 +188,14 @@ def watch(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: 
             click.echo("watching for changes (Ctrl-C stops)")
     except KeyboardInterrupt:
         pass
+
+
+def _usage_errors(items: Iterator[T]) -> Iterator[T]:
+    """Items of ``items``; a :class:`pipeline.UsageError` it raises becomes a usage error."""
+    try:
+        yield from items
+    except pipeline.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @main.command(name="list")

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .model import Emphasis, Inline, Link, Name, Source, Strong, Text
+from .model import Emphasis, Inline, Link, Name, PartialDate, Source, Strong, Text
 from .project import STYLES_DIR, PathOutsideProjectError, Project
 
 BUILTIN_STYLES = ("numeric", "author-date")
@@ -148,6 +148,49 @@ def check_style(name: str, project: Project | None) -> str | None:
 class _StyleInfo:
     note: bool
     numeric: bool
+    undefined_macros: tuple[tuple[int, str], ...] = ()  # (line, name) of each use
+
+
+def style_file_problems(path: Path) -> list[tuple[int, str]]:
+    """``(line, message)`` for what makes a style file unusable although it is valid XML
+    and CSL in shape: a macro used but never defined (citeproc-py fails on it with an
+    IndexError), or anything else that makes the processor fail on sample entries.
+    ``line`` is 0 when the processor cannot say where."""
+    info = style_info(path)
+    if info.undefined_macros:
+        return [(line, f"macro '{name}' is used but never defined in this style")
+                for line, name in info.undefined_macros]
+    stat = path.stat()
+    failure = _trial(str(path), stat.st_mtime_ns, stat.st_size)
+    return [(0, failure)] if failure else []
+
+
+@cache
+def _trial(path: str, _mtime: int, _size: int) -> str | None:
+    """Run the style on sample entries of the common types, as a build would."""
+    samples = (
+        Source(id="article", type="article-journal", title="An Article",
+               author=(Name(family="Smith", given="Jane"), Name(family="Doe", given="J.")),
+               container_title="A Journal", volume="3", issue="2", page="10-20",
+               issued=PartialDate(2020, 7), doi="10.1000/x"),
+        Source(id="book", type="book", title="A Book", editor=(Name(literal="Editors"),),
+               publisher="A Press", publisher_place="Beijing", edition="2",
+               issued=PartialDate(2019)),
+        Source(id="page", type="webpage", title="A Page", container_title="A Site",
+               url="https://example.org", accessed=PartialDate(2024, 4, 1)),
+        Source(id="report", type="report", title="A Report", author=(Name(literal="An "
+               "Institute"),), number="7", publisher="An Institute", issued=PartialDate(2021)),
+    )
+    try:
+        renderer = CslRenderer(Path(path), "en", samples)
+        renderer.entries()
+        for source in samples:
+            renderer.item(source.id)
+            renderer.item(source.id, "p. 3")
+            renderer.item(source.id, None, suppress_author=True)
+    except Exception as exc:  # whatever citeproc-py raises, it is the style's doing
+        return f"the CSL processor fails on this style ({type(exc).__name__}: {exc})"
+    return None
 
 
 def style_info(path: Path) -> _StyleInfo:
@@ -171,7 +214,11 @@ def _style_info(path: str, _mtime: int, _size: int) -> _StyleInfo:
     formats = [c.get("citation-format") for c in root.iterfind("cs:info/cs:category", ns)]
     numeric = "numeric" in formats or bool(
         root.xpath(".//cs:citation//cs:text[@variable='citation-number']", namespaces=ns))
-    return _StyleInfo(note=root.get("class") == "note", numeric=numeric)
+    defined = {macro.get("name") for macro in root.iterfind("cs:macro", ns)}
+    undefined = tuple((element.sourceline or 0, used) for element in root.iter()
+                      if (used := element.get("macro")) is not None and used not in defined)
+    return _StyleInfo(note=root.get("class") == "note", numeric=numeric,
+                      undefined_macros=undefined)
 
 
 # --------------------------------------------------------------------------- rendering

@@ -9,7 +9,8 @@ exit code they mean; this module knows nothing about terminals.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -19,11 +20,13 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True, eq=False)
 class Location:
     """A place in a project file: a project-relative POSIX path, 1-based line and column.
 
-    ``line == 0`` means the problem concerns the file as a whole.
+    ``line == 0`` means the problem concerns the file as a whole.  Locations are equal
+    when they name the same place, whatever extra a subclass carries.
     """
 
     path: str
@@ -35,6 +38,64 @@ class Location:
             return self.path
         return f"{self.path}:{self.line}:{self.col}"
 
+    def _key(self) -> tuple[str, int, int]:
+        return (self.path, self.line, self.col)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def of(self, _field: str) -> Location:
+        """Where the record's field was written; a plain location knows only itself."""
+        return self
+
+    def failed(self, _field: str) -> bool:
+        """True if the field was given but had a problem (see :class:`RecordLocation`)."""
+        return False
+
+    def plain(self) -> Location:
+        return self if type(self) is Location else Location(self.path, self.line, self.col)
+
+
+@dataclass(frozen=True, eq=False)
+class RecordLocation(Location):
+    """Where a record was written, and where each of its fields was (the converter fills
+    it in), so a message can point at the value that is wrong rather than at the record.
+
+    ``invalid`` names the fields that were given but reported as wrong while converting
+    (a bad optional field keeps its default; a list keeps its good items): the checks
+    after conversion skip what depends on them, so one mistake gives one message.
+    Field locations are keyed by field name, and list items as ``name[1]``, ``name[2]``.
+    """
+
+    fields: Mapping[str, Location] = field(default_factory=dict, repr=False)
+    invalid: frozenset[str] = frozenset()
+
+    def of(self, name: str) -> Location:
+        return self.fields.get(name) or self.plain()
+
+    def failed(self, name: str) -> bool:
+        return name in self.invalid
+
+    def moved(self, to: Location) -> RecordLocation:
+        """The same fields, the record itself placed at ``to`` (a block at its type key,
+        a source at its id)."""
+        return RecordLocation(to.path, to.line, to.col, self.fields, self.invalid)
+
+
+# ``Problem.brief`` of a verdict on the whole project (a source no brief cites): it concerns
+# every brief, yet belongs to no single brief's output.
+PROJECT_WIDE = "*"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -42,7 +103,8 @@ class Problem:
     severity: Severity
     message: str
     # The brief a problem concerns when it is about one brief's use of a shared file (a
-    # gate that brief sets, the fonts of its theme); None when the file itself is wrong.
+    # gate that brief sets, the fonts of its theme); None when the file itself is wrong;
+    # PROJECT_WIDE for a verdict on the whole project.
     brief: str | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, int, str]:
@@ -63,10 +125,10 @@ class Problems:
     brief: str | None = None
 
     def error(self, location: Location | None, message: str) -> None:
-        self.items.append(Problem(location, Severity.ERROR, message, self.brief))
+        self.items.append(Problem(_plain(location), Severity.ERROR, message, self.brief))
 
     def warning(self, location: Location | None, message: str) -> None:
-        self.items.append(Problem(location, Severity.WARNING, message, self.brief))
+        self.items.append(Problem(_plain(location), Severity.WARNING, message, self.brief))
 
     def about(self, brief: str) -> Problems:
         """A view of this collector whose problems are marked as concerning ``brief``."""
@@ -97,6 +159,10 @@ class Problems:
         return len(self.items)
 
 
+def _plain(location: Location | None) -> Location | None:
+    return location.plain() if location is not None else None
+
+
 def summary(problems: Iterable[Problem]) -> str:
     """``"2 errors, 1 warning"``: the count line printed after the problems."""
     problems = list(problems)
@@ -112,10 +178,16 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate ``word`` is most likely a misspelling of, if any is close."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A ``" (did you mean 'x'?)"`` suffix, or ``""`` when nothing is close."""
-    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = closest(word, candidates)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 def one_of(candidates: Iterable[str]) -> str:

@@ -29,34 +29,39 @@ from .model import (
 
 def uncited_claims(doc: Document) -> Iterator[tuple[Location, str]]:
     """``(where, what)`` for every claim that cites no source, in reading order."""
-    for message in doc.brief.key_messages:
+    for message in () if doc.brief.at.failed("key_messages") else doc.brief.key_messages:
         if not _cites(message):
             yield message.at, "key message"
     for section in doc.sections:
         if section.uncited is not None:
             continue
-        if section.lead is not None and not _cites(section.lead):
+        if section.lead is not None and not section.at.failed("lead") \
+                and not _cites(section.lead):
             yield section.lead.at, "section lead"
         for block in section.blocks:
             yield from _uncited_in_block(block)
 
 
 def _uncited_in_block(block: object) -> Iterator[tuple[Location, str]]:
+    """A claim whose text or citation had a problem (reported) is not also "uncited": it
+    may well cite, once it can be read."""
     if isinstance(block, Paragraph):
-        if block.uncited is None and not _cites(block.text):
+        if block.uncited is None and not block.at.failed("text") and not _cites(block.text):
             yield block.text.at, "paragraph"
     elif isinstance(block, BulletList):
-        if block.uncited is None:
+        if block.uncited is None and not block.at.failed("items"):
             for item in block.items:
                 if not _cites(item):
                     yield item.at, "list item"
     elif isinstance(block, KeyFigures):
-        for figure in block.items:
-            if not _cites((figure.label, figure.cite)):
+        for figure in block.items or ():  # None: missing, and reported
+            if not figure.at.failed("label") and not figure.at.failed("cite") \
+                    and not _cites((figure.label, figure.cite)):
                 yield figure.at, f"key figure '{figure.value}'"
     elif isinstance(block, Timeline):
-        for entry in block.entries:
-            if not _cites((entry.event, entry.cite)):
+        for entry in block.entries or ():
+            if entry.date is not None and not entry.at.failed("event") \
+                    and not entry.at.failed("cite") and not _cites((entry.event, entry.cite)):
                 yield entry.at, f"timeline entry {entry.date.iso()}"
 
 

@@ -8,10 +8,15 @@ dictionary.  Unknown languages fall back to English with a warning from the vali
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .model import PartialDate
+
+# Labels that are read aloud (alternative text, link descriptions) but never printed.
+_SPOKEN_ONLY = frozenset({"logo", "chart_kinds", "link_to", "go_to", "citation_in_text"})
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,16 @@ class Labels:
             whole = f"{int(whole):,}".replace(",", self.group)
         out = sign + whole + (self.decimal + fraction if fraction else "")
         return "0" if out in ("-0", "") else out
+
+    def printed(self) -> Iterator[str]:
+        """Every label that may be printed (not the words only read aloud), and the kicker
+        in capitals: what the fonts must cover for a brief in this language."""
+        for field in dataclasses.fields(self):
+            if field.name in _SPOKEN_ONLY:
+                continue
+            value = getattr(self, field.name)
+            yield from (value,) if isinstance(value, str) else value
+        yield self.policy_brief.upper()
 
     def page_label(self, page: int, pages: int | None) -> str:
         return self.page_of_pages.format(page=page, pages=pages if pages else "")

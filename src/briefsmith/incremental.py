@@ -43,11 +43,11 @@ from .diagnostics import Location, Problem, Severity
 from .fonts import font_dirs, font_files
 from .model import Document
 from .project import FONTS_DIR, SOURCES_FILE, STYLES_DIR, Project
-from .theme import PACKAGED_THEMES, Theme
+from .theme import PACKAGED_THEMES, THEME_SUFFIXES, Theme
 from .write import write_atomic
 
 STATE_NAME = ".briefsmith-state.json"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: a file's entry also records where a symlink leads
 PACKAGED_PREFIX = "<briefsmith>/themes/"
 ABSENT = "absent"
 RACY_SECONDS = 2.0
@@ -69,12 +69,18 @@ def brief_inputs(doc: Document, theme: Theme | None, named: Iterable[str] = ()
             files.add(name)
             if name.startswith(PACKAGED_PREFIX):
                 # A project theme of the same name would have been used instead.
-                files.add(f"{STYLES_DIR}/{name.removeprefix(PACKAGED_PREFIX)}")
+                stem = name.removeprefix(PACKAGED_PREFIX).removesuffix(".yaml")
+                files.update(f"{STYLES_DIR}/{stem}{suffix}" for suffix in THEME_SUFFIXES)
     return tuple(sorted(files))
 
 
 class FileDigests:
-    """Content digests of project files, re-reading only files whose stamp changed."""
+    """Content digests of project files, re-reading only files whose stamp changed.
+
+    A file reached through a symlink (``content/intro.yaml -> a.yaml``, or a linked
+    folder) is digested with where the link leads, so pointing the link elsewhere counts as
+    a change even when the new target has the old one's size and date.
+    """
 
     def __init__(self, project: Project, known: dict[str, list]) -> None:
         self.project = project
@@ -87,21 +93,22 @@ class FileDigests:
         path = self._path(name)
         try:
             stat = path.stat()
-        except OSError:
-            self.seen[name] = [None, None, ABSENT]
+            target = _link_target(path, self.project.root)
+        except (OSError, RuntimeError):  # missing, unreadable, or a symlink loop
+            self.seen[name] = [None, None, ABSENT, ""]
             return ABSENT
         stamp = [stat.st_size, stat.st_mtime_ns]
         old = self.known.get(name)
-        if old is not None and old[0] is not None and old[:2] == stamp:
+        if old is not None and old[0] is not None and old[:2] == stamp and old[3] == target:
             digest = old[2]
         else:
             try:
-                digest = _sha256_file(path)
+                digest = _sha256_file(path) + (f"@{target}" if target else "")
             except OSError:
                 digest = ABSENT
         if time.time() - stat.st_mtime_ns / 1e9 < RACY_SECONDS:
             stamp = [None, None]  # too young to trust next time
-        self.seen[name] = [*stamp, digest]
+        self.seen[name] = [*stamp, digest, target]
         return digest
 
     def _path(self, name: str) -> Path:
@@ -111,6 +118,15 @@ class FileDigests:
 
     def merged(self) -> dict[str, list]:
         return {**self.known, **self.seen}
+
+
+def _link_target(path: Path, root: Path) -> str:
+    """Where ``path`` leads if a symlink is on the way (``""`` if none is)."""
+    resolved = path.resolve()
+    if resolved == path:
+        return ""
+    return (resolved.relative_to(root).as_posix() if resolved.is_relative_to(root)
+            else resolved.as_posix())
 
 
 def _sha256_file(path: Path) -> str:
@@ -189,7 +205,9 @@ def selection_key(names: Iterable[str]) -> str:
 
 
 def _hash(lines: Iterable[str]) -> str:
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    # surrogateescape: a file name that is not UTF-8 (``bad\xff.yaml``) reaches us with
+    # surrogates, and still has to hash to the same key every time.
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 # --------------------------------------------------------------------------- state
@@ -226,15 +244,21 @@ class BuildState:
         state = cls(output_dir, listed or {})
         try:
             data = json.loads((output_dir / STATE_NAME).read_text(encoding="utf-8"))
-            if data.get("version") != STATE_VERSION:
+            if data.get("version") != STATE_VERSION or not all(
+                    isinstance(data.get(key), dict) for key in ("files", "briefs", "runs")):
                 return state
-            state.files = dict(data["files"])
-            state.briefs = {name: BuiltBrief(b["key"], tuple(b["inputs"]), b["output"],
-                                             b["sha256"], b.get("stamp"))
-                            for name, b in data["briefs"].items()}
-            state.runs = dict(data["runs"])
+            files = dict(data["files"])
+            briefs = {name: BuiltBrief(b["key"], tuple(b["inputs"]), b["output"],
+                                       b["sha256"], b.get("stamp"))
+                      for name, b in data["briefs"].items()}
+            runs = dict(data["runs"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return cls(output_dir, listed or {})
+            return state
+        if not (all(_valid_file_entry(entry) for entry in files.values())
+                and all(_valid_brief(built) for built in briefs.values())
+                and all(isinstance(run, dict) for run in runs.values())):
+            return state  # edited or damaged: forget it all, and rebuild
+        state.files, state.briefs, state.runs = files, briefs, runs
         return state
 
     def save(self, digests: FileDigests) -> None:
@@ -246,8 +270,9 @@ class BuildState:
                        for name, b in sorted(self.briefs.items())},
             "runs": self.runs,
         }
-        text = json.dumps(data, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
-        write_atomic(self.output_dir / STATE_NAME, text.encode("utf-8"), sync=False)
+        # ASCII: a file name that is not UTF-8 is written as \udcff and read back the same.
+        text = json.dumps(data, indent=1, sort_keys=False, ensure_ascii=True) + "\n"
+        write_atomic(self.output_dir / STATE_NAME, text.encode("ascii"), sync=False)
 
     # -- decisions ---------------------------------------------------------------------
 
@@ -307,6 +332,25 @@ class BuildState:
             return [_problem_from_json(p) for p in run["problems"]]
         except (KeyError, TypeError, ValueError):
             return None
+
+
+def _valid_file_entry(entry: object) -> bool:
+    """``[size, mtime_ns, digest, link target]``, sizes and times None when untrusted."""
+    if not (isinstance(entry, list) and len(entry) == 4):
+        return False
+    size, mtime, digest, target = entry
+    stamped = (isinstance(size, int) and isinstance(mtime, int)) or size is mtime is None
+    return stamped and isinstance(digest, str) and isinstance(target, str)
+
+
+def _valid_brief(built: BuiltBrief) -> bool:
+    stamp = built.stamp
+    return (isinstance(built.key, str) and isinstance(built.sha256, str)
+            and all(isinstance(name, str) for name in built.inputs)
+            and isinstance(built.output, str) and "/" not in built.output
+            and built.output not in ("", ".", "..")
+            and (stamp is None or (isinstance(stamp, list) and len(stamp) == 2
+                                   and all(isinstance(v, int) for v in stamp))))
 
 
 def _stamp(path: Path) -> list | None:

@@ -15,7 +15,17 @@ import re
 from pathlib import Path
 
 from .diagnostics import Location, Problems
-from .load import MAX_DEPTH, MAX_NODES, Mapping, Node, Scalar, Sequence, read_text
+from .load import (
+    MAX_DEPTH,
+    MAX_NODES,
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    describe_forbidden,
+    is_forbidden_in_text,
+    read_text,
+)
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -37,7 +47,7 @@ def load_json(path: Path, display: str, problems: Problems) -> Node | None:
 
 
 def parse_json(text: str, display: str, problems: Problems) -> Node | None:
-    parser = _Parser(text, display)
+    parser = _Parser(text, display, problems)
     try:
         position = parser.skip(0)
         if position >= len(text):
@@ -54,9 +64,10 @@ def parse_json(text: str, display: str, problems: Problems) -> Node | None:
 
 
 class _Parser:
-    def __init__(self, text: str, display: str) -> None:
+    def __init__(self, text: str, display: str, problems: Problems) -> None:
         self.text = text
         self.display = display
+        self.problems = problems
         self.count = 0
         # offsets of line starts, for offset -> (line, column)
         self.lines = [0] + [m.end() for m in re.finditer("\n", text)]
@@ -102,6 +113,14 @@ class _Parser:
             value, end = json.decoder.scanstring(self.text, position + 1, True)
         except json.JSONDecodeError as exc:
             raise _JsonError(exc.pos, exc.msg.lower()) from None
+        # Escapes such as \u0007 or \u0000 give characters no printed text may hold; YAML
+        # files get the same check in briefsmith.load.
+        for offset, char in enumerate(value):
+            if is_forbidden_in_text(char):
+                self.problems.error(self.location(position),
+                                    f"{describe_forbidden(char)} at position {offset + 1} of "
+                                    "this text is not allowed")
+                break
         return self.scalar(position, end, value, plain=False)
 
     def object(self, start: int, depth: int) -> tuple[Mapping, int]:

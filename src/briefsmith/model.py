@@ -50,7 +50,10 @@ def spec(
     """A dataclass field with its YAML key and a one-line description for messages.
 
     ``role`` names the theme's font role the text is set in ("body", "headings",
-    "figures"), so the glyph-coverage check tests each text against the right fonts.
+    "figures"; ``""``: never printed), so the glyph-coverage check tests each text against
+    the fonts that set it: the renderer must write the field with that role's markup
+    writer (the evidence appendix, which sets key figures and section titles in the body
+    font, is checked on its own).
     """
     metadata = {"yaml": yaml, "doc": doc, "role": role}
     if default_factory is not dataclasses.MISSING:
@@ -263,9 +266,10 @@ class BulletList(Block):
 
 @dataclass(frozen=True, kw_only=True)
 class KeyFigure:
+    # (The evidence appendix sets both in the body font: checked when there is one.)
     value: str = spec(doc="the figure as it should be printed, e.g. '70 million'",
                       role="figures")
-    label: RichText = spec(doc="what the figure measures")
+    label: RichText = spec(doc="what the figure measures", role="headings")
     cite: Citation = spec(doc="the source(s) the figure rests on, e.g. 'renmin-2020, p. 3'")
     at: Location = located()
 
@@ -296,7 +300,8 @@ class Timeline(Block):
 @dataclass(frozen=True, kw_only=True)
 class Quote(Block):
     text: RichText = spec(doc="the quoted words")
-    attribution: RichText | None = spec(default=None, doc="who said it, with a citation")
+    attribution: RichText | None = spec(default=None, doc="who said it, with a citation",
+                                        role="headings")
     at: Location = located()
 
 
@@ -317,21 +322,23 @@ class Callout(Block):
 class Table(Block):
     """Rows from YAML (``columns`` + ``rows``) or from a CSV file (first row = header)."""
 
-    caption: RichText = spec(doc="the numbered caption, 'Table N: ...'")
+    caption: RichText = spec(doc="the numbered caption, 'Table N: ...'", role="headings")
     id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'tbl:jobs'",
                           role="")
-    columns: tuple[Cell, ...] = spec(default=(), doc="the header cells (with rows)")
+    columns: tuple[Cell, ...] = spec(default=(), doc="the header cells (with rows)",
+                                     role="headings")
     rows: tuple[tuple[Cell, ...], ...] = spec(default=(), doc="the body rows, lists of cells")
     csv: DataFile | None = spec(default=None, doc="a CSV file in content/ instead of rows",
                                 role="")
     source: Citation | None = spec(default=None, doc="the source of the data, e.g. 'renmin-2020'")
-    note: RichText | None = spec(default=None, doc="a note printed under the table")
+    note: RichText | None = spec(default=None, doc="a note printed under the table",
+                                 role="headings")
     at: Location = located()
 
 
 @dataclass(frozen=True, kw_only=True)
 class Series:
-    name: str = spec(doc="the series' name, shown in the legend")
+    name: str = spec(doc="the series' name, shown in the legend", role="figures")
     values: tuple[float, ...] = spec(doc="one number per category")
     at: Location = located()
 
@@ -342,16 +349,17 @@ class Chart(Block):
     """A bar, line or pie chart from YAML data or a CSV file, in the theme's palette."""
 
     kind: Literal["bar", "line", "pie"] = spec(yaml="type", doc="bar, line or pie", role="")
-    caption: RichText = spec(doc="the numbered caption, 'Figure N: ...'")
+    caption: RichText = spec(doc="the numbered caption, 'Figure N: ...'", role="headings")
     source: Citation = spec(doc="the source of the data, printed under the chart")
     id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'fig:jobs'",
                           role="")
-    categories: tuple[Cell, ...] = spec(default=(), doc="the category labels (x axis, slices)")
+    categories: tuple[Cell, ...] = spec(default=(), doc="the category labels (x axis, slices)",
+                                        role="figures")
     series: tuple[Series, ...] = spec(default=(), doc="the data series, each a name and values")
     csv: DataFile | None = spec(default=None, doc="a CSV file in content/: categories in the "
                                 "first column, one series per further column", role="")
-    x_label: str | None = spec(default=None, doc="the category axis title")
-    y_label: str | None = spec(default=None, doc="the value axis title")
+    x_label: str | None = spec(default=None, doc="the category axis title", role="figures")
+    y_label: str | None = spec(default=None, doc="the value axis title", role="figures")
     alt: str | None = spec(default=None, role="",
                            doc="what the chart shows, for readers who cannot see it "
                                "(default: its kind and every value, from the data)")
@@ -363,7 +371,8 @@ class Chart(Block):
 class Image(Block):
     file: ImageFile = spec(doc="a PNG, JPEG or SVG file in content/", role="")
     alt: str = spec(doc="what the image shows, for readers who cannot see it", role="")
-    caption: RichText | None = spec(default=None, doc="the numbered caption, 'Figure N: ...'")
+    caption: RichText | None = spec(default=None, doc="the numbered caption, 'Figure N: ...'",
+                                    role="headings")
     id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'fig:map'",
                           role="")
     width: float = spec(default=1.0, doc="the share of the text width, from 0.1 to 1")
@@ -379,7 +388,8 @@ class Section:
     title: str = spec(doc="the section heading", role="headings")
     id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'sec:jobs'",
                           role="")
-    lead: RichText | None = spec(default=None, doc="an introductory sentence set larger")
+    lead: RichText | None = spec(default=None, doc="an introductory sentence set larger",
+                                 role="headings")
     blocks: tuple[Block, ...] = spec(doc="the section's content, in order")
     uncited: str | None = spec(default=None, role="",
                                doc="why the section's text needs no citations when citations "
@@ -453,8 +463,10 @@ class Brief:
     sections: tuple[SectionRef, ...] = spec(doc="section files inside content/, in order")
     subtitle: str | None = spec(default=None, doc="a line under the title",
                                 role="headings")
-    authors: tuple[str, ...] = spec(default=(), doc="the people who wrote the brief")
-    organisation: str | None = spec(default=None, doc="the publishing organisation")
+    authors: tuple[str, ...] = spec(default=(), doc="the people who wrote the brief",
+                                    role="headings")
+    organisation: str | None = spec(default=None, doc="the publishing organisation",
+                                    role="headings")
     language: str = spec(default="en", doc="BCP 47 language tag, e.g. 'en' or 'zh-CN'", role="")
     theme: str = spec(default="default", doc="a theme name from styles/", role="")
     subject: str | None = spec(default=None, doc="the PDF subject; defaults to the subtitle",
@@ -544,6 +556,9 @@ class Document:
     sections: tuple[Section, ...]
     sources: tuple[Source, ...]
     bibliography_files: tuple[str, ...] = ()
+    # Ids defined in a sources or bibliography file whose entry had errors (reported):
+    # citations of them are not "unknown".
+    unusable_sources: frozenset[str] = frozenset()
 
     def source(self, source_id: str) -> Source | None:
         for s in self.sources:
@@ -612,4 +627,4 @@ def walk_files(value: object) -> Iterator[tuple[ProjectPath, Location]]:
         for f in dataclasses.fields(record):
             item = getattr(record, f.name)
             if isinstance(item, ProjectPath):
-                yield item, getattr(record, "at", NOWHERE)
+                yield item, getattr(record, "at", NOWHERE).of(f.name)

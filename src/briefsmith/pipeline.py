@@ -14,12 +14,14 @@ import calendar
 import dataclasses
 import datetime as dt
 import hashlib
+import os
+import re
 import string
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from . import __version__
@@ -27,11 +29,21 @@ from .assets import Assets, asset_key, load_assets
 from .batch import Shard, peak_memory, run_all
 from .cite import Bibliography, CitationStyleError, build_bibliography
 from .csl import style_path
-from .diagnostics import Location, Problem, Problems, Severity, did_you_mean
+from .diagnostics import PROJECT_WIDE, Location, Problem, Problems, Severity, did_you_mean
 from .evidence import SourceUse, source_usage, source_usage_of
-from .fonts import FontChain, FontIndex, discover, embeddable_chain, font_dirs, resolve_chain
+from .fontcheck import outline_problem
+from .fonts import (
+    FontChain,
+    FontIndex,
+    discover,
+    embeddable_chains,
+    font_dirs,
+    font_files,
+    resolve_chain,
+)
 from .i18n import Labels, labels_for
 from .incremental import (
+    STATE_NAME,
     BuildState,
     BuiltBrief,
     FileDigests,
@@ -49,14 +61,26 @@ from .project import (
     SCHEMAS_DIR,
     STYLES_DIR,
     Project,
+    ProjectPath,
 )
 from .read import ContentReader
-from .theme import Theme, load_theme
+from .theme import Theme, available_themes, load_theme
 from .typography import typeset_quotes
-from .validate import unused_sources, validate_document, validate_sources
-from .write import ManifestEntry, read_manifest, update_manifest, update_timings, write_atomic
+from .validate import unused_sources, validate_document, validate_sources, validate_theme
+from .write import (
+    MANIFEST_NAME,
+    TIMINGS_NAME,
+    ManifestEntry,
+    foreign_files,
+    read_manifest,
+    remove_stale_temporaries_in,
+    update_manifest,
+    update_timings,
+    write_atomic,
+)
 
 MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: PDF dates have four-digit years
+_EPOCH_RE = re.compile(r"^[0-9]+$")
 # Characters the renderer writes itself (numbers, bullets, quotes, leaders, spaces).
 # Reference entries and markers come from the citation style, so whole blocks of Latin
 # letters and punctuation are kept too (each font keeps only what it has).
@@ -134,7 +158,7 @@ def parse_source_date_epoch(text: str | None) -> int | None:
     if text is None or not text.strip():
         return None
     value = text.strip()
-    if not value.isdigit():
+    if not _EPOCH_RE.match(value):  # ASCII digits: str.isdigit() also accepts "²" and "１"
         raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got '{value}'")
     epoch = int(value)
     if epoch > MAX_EPOCH:
@@ -151,20 +175,53 @@ def select_briefs(project: Project, names: Sequence[str]) -> list[Path]:
         if not available:
             raise UsageError(f"no briefs found in '{project.relative(project.briefs_dir)}/'")
         return available
-    by_name = {p.stem: p for p in available}
+    by_name: dict[str, list[Path]] = {}
+    for path in available:
+        by_name.setdefault(path.stem, []).append(path)
     chosen: list[Path] = []
     for name in names:
-        path = by_name.get(Path(name).stem) if "/" not in name else None
-        if path is None:
+        # Every file of that name: two of them are an error the build reports.
+        paths = by_name.get(Path(name).stem, []) if "/" not in name else []
+        if not paths:
             candidate = (project.root / name).resolve()
             if candidate in available:
-                path = candidate
-        if path is None:
+                paths = [candidate]
+        if not paths:
             raise UsageError(f"no brief named '{name}'{did_you_mean(Path(name).stem, by_name)}; "
                              f"briefs: {', '.join(sorted(by_name)) or 'none'}")
-        if path not in chosen:
-            chosen.append(path)
+        chosen.extend(path for path in paths if path not in chosen)
     return chosen
+
+
+def check_theme_option(project: Project, theme: str | None) -> None:
+    """``--theme NAME`` must name a theme: a mistake in the command, not in the content."""
+    if theme is None:
+        return
+    names = available_themes(project)
+    if not theme.strip():
+        raise UsageError(f"--theme needs a theme name; available: {', '.join(names)}")
+    if theme not in names:
+        raise UsageError(f"unknown theme '{theme}' (--theme){did_you_mean(theme, names)}; "
+                         f"available: {', '.join(names)}")
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
+        return False
+    return True
+
+
+def _same_names(project: Project) -> dict[Path, Path]:
+    """Briefs that would write the same PDF: ``mini.yaml`` and ``mini.yml``, or names that
+    differ only in case (one file on macOS and Windows); each mapped to another one."""
+    groups: dict[str, list[Path]] = {}
+    for path in project.brief_files():
+        groups.setdefault(path.stem.casefold(), []).append(path)
+    return {path: group[1] if index == 0 else group[0]
+            for group in groups.values() if len(group) > 1
+            for index, path in enumerate(group)}
 
 
 @dataclass
@@ -185,30 +242,57 @@ class _Run:
     def font_index(self) -> FontIndex:
         if self._font_index is None:
             self._font_index = discover(font_dirs(self.project.root))
+            read = {face.path for faces in self._font_index.by_family.values()
+                    for face in faces}
+            own = self.project.root / FONTS_DIR
+            for path in sorted(font_files(own)) if own.is_dir() else ():
+                if str(path) not in read:  # unreadable: its family would be "not installed"
+                    self.problems.warning(Location(self.project.relative(path)),
+                                          "cannot read this font file (not a TrueType, "
+                                          "OpenType or TTC font?); it is ignored")
         return self._font_index
 
     def theme(self, name: str, where: Location) -> tuple[Theme | None, dict[str, FontChain] | None]:
         if name not in self._themes:
             theme = load_theme(self.project, name, self.problems, where)
             chains = self._chains(theme) if theme is not None else None
+            if theme is not None:
+                validate_theme(theme, chains, self.problems)
             self._themes[name] = (theme, chains)
         return self._themes[name]
 
     def _chains(self, theme: Theme) -> dict[str, FontChain] | None:
         chains: dict[str, FontChain] = {}
-        where = theme.fonts.at
-
-        def report(severity: str, message: str) -> None:
-            if severity == "error":
-                self.problems.error(where, message)
-            else:
-                self.problems.warning(where, message)
 
         for role, families in theme.fonts.roles().items():
+            where = theme.fonts.at.of(role)
+
+            def report(severity: str, message: str, where: Location = where) -> None:
+                if severity == "error":
+                    self.problems.error(where, message)
+                else:
+                    self.problems.warning(where, message)
+
             chain = resolve_chain(role, families, self.font_index(), report)
-            if chain is not None:
+            if chain is not None and self._drawable(chain, where):
                 chains[role] = chain
         return chains if len(chains) == len(theme.fonts.roles()) else None
+
+    def _drawable(self, chain: FontChain, where: Location) -> bool:
+        """The project's own font files in ``chain`` draw (see :mod:`briefsmith.fontcheck`)."""
+        own = (self.project.root / FONTS_DIR).resolve()
+        usable = True
+        faces = {(face.path, face.index) for styles in chain.faces for face in styles.values()}
+        for path, index in sorted(faces):
+            if not Path(path).resolve().is_relative_to(own):
+                continue  # installed fonts come from packages
+            problem = outline_problem(Path(path), index)
+            if problem:
+                self.problems.error(where, f"fonts.{chain.role}: "
+                                           f"{self.project.relative(Path(path))} {problem}; "
+                                           "replace the file or remove it from fonts/")
+                usable = False
+        return usable
 
 
 @dataclass
@@ -231,7 +315,23 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
     validate_sources(sources, run.problems)
     errors_before = len(run.problems.errors)
     docs = []
+    clashes = _same_names(run.project)
     for path in paths:
+        if not _utf8(path.name):
+            shown = run.project.relative(path).encode("utf-8", "surrogateescape").decode(
+                "utf-8", "backslashreplace")
+            run.problems.error(Location(shown), "the file name is not valid UTF-8 (it could "
+                                                "not be named in messages or the manifest); "
+                                                "rename it")
+            failed.add(PurePosixPath(shown).stem)
+            continue
+        if path in clashes:
+            other = run.project.relative(clashes[path])
+            run.problems.error(Location(run.project.relative(path)),
+                               f"brief name '{path.stem}' clashes with {other}: both would be "
+                               f"built to {path.stem}.pdf; rename one")
+            failed.add(path.stem)
+            continue
         doc = run.reader.brief(path)
         if doc is None:
             failed.add(path.stem)
@@ -242,7 +342,7 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
     read_whole = len(run.problems.errors) == errors_before
     for doc in docs:
         theme_name = theme_override or doc.brief.theme
-        theme, chains = run.theme(theme_name, doc.brief.at)
+        theme, chains = run.theme(theme_name, doc.brief.at.of("theme"))
         files = list(walk_files(doc.sections))
         if theme is not None and theme.logo is not None:
             files.append((theme.logo, theme.at))
@@ -259,13 +359,24 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
             if doc.brief.citations.style.endswith(".csl") else None
         if isinstance(style_file, Path):
             inputs.add(run.project.relative(style_file))
+            inputs.add(f"{STYLES_DIR}/{PurePosixPath(doc.brief.citations.style)}")
+        inputs.update(_as_named(doc, files))
         prepared.append(_Prepared(doc, theme, chains, brief_inputs(doc, theme, inputs),
                                   _assets_of(run.assets, keys)))
     # "Never cited" is about the whole project (a shard or one brief cannot tell), and a
     # brief, section or block that failed to convert takes its citations with it.
     if whole_project and read_whole:
-        unused_sources(sources, [p.doc for p in prepared], run.problems)
+        unused_sources(sources, [p.doc for p in prepared], run.problems.about(PROJECT_WIDE))
     return prepared, failed
+
+
+def _as_named(doc: Document, files: Sequence[tuple[ProjectPath, Location]]) -> set[str]:
+    """Every file the brief names, spelt as written (``content/intro.yaml``) rather than
+    resolved: when a name is a symlink, pointing it elsewhere must make the PDF stale."""
+    named = [*(ref.path for ref in doc.brief.sections),
+             *(ref.file for ref in doc.brief.citations.bibliography),
+             *(file for file, _where in files)]
+    return {f"{file.folder}/{PurePosixPath(file.written)}" for file in named}
 
 
 def _assets_of(assets: Assets, keys: set[tuple[str, str]]) -> Assets:
@@ -282,7 +393,7 @@ def _blocked(item: _Prepared, problems: Problems, strict: bool) -> bool:
     for problem in problems:
         if problem.severity is Severity.WARNING and not strict:
             continue
-        if problem.brief is not None and problem.brief != item.doc.name:
+        if problem.brief not in (None, PROJECT_WIDE, item.doc.name):
             continue
         if problem.location is None or problem.location.path in item.inputs \
                 or problem.location.path.startswith("<briefsmith>"):
@@ -296,6 +407,7 @@ def check(project: Project, names: Sequence[str], options: BuildOptions | None =
     options = options or BuildOptions()
     run = _Run(project)
     paths = select_briefs(project, names)
+    check_theme_option(project, options.theme)
     _prepare(run, paths, options.theme, whole_project=not names, pdfa=options.pdfa)
     return RunReport(run.problems.sorted(), [], options.strict)
 
@@ -308,6 +420,13 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     started = time.perf_counter()
     output_dir = _output_dir(project, options.output_dir)
     paths = select_briefs(project, names)
+    check_theme_option(project, options.theme)
+    foreign = foreign_files(output_dir)
+    if foreign:
+        raise UsageError(f"'{_shown(project, foreign[0])}' was not written by briefsmith; "
+                         "refusing to overwrite it (build into another folder with -o, or "
+                         "remove it)")
+    remove_stale_temporaries_in(output_dir)
     if options.shard is not None:
         paths = [p for p in paths if options.shard.contains(p.stem)]
     state = BuildState.load(output_dir, listed=read_manifest(output_dir))
@@ -322,8 +441,9 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         if replayed is not None:
             if progress is not None:
                 progress.planned(0)
-            state.save(digests)
-            return RunReport(replayed, [], options.strict,
+            written = _OutputRecords(project, output_dir)
+            written.update(state, digests, [])
+            return RunReport([*replayed, *written.problems], [], options.strict,
                              up_to_date=[output_dir / f"{p.stem}.pdf" for p in paths],
                              seconds=time.perf_counter() - started)
 
@@ -367,22 +487,57 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
     for result in report.results:
         state.record_brief(result.name, BuiltBrief(
             keys[result.name] or "", inputs[result.name], result.output.name, result.sha256))
-    current = {p.stem for p in project.brief_files()}
-    warnings = {name: tuple(str(p) for p in problems if p.severity is Severity.WARNING
-                            and p.location is not None and p.location.path in files)
-                for name, files in inputs.items() if name not in report.not_built}
     if report.results or output_dir.is_dir():  # a build that made nothing makes no folder
-        update_manifest(output_dir, [_manifest_entry(project, r, warnings[r.name])
-                                     for r in report.results],
-                        warnings=warnings, keep=current)
-        update_timings(output_dir, {r.name: r.seconds for r in report.results}, keep=current)
-        state.keep_briefs(current)
-        state.record_run(selection, keys, problems)
-        state.save(digests)
+        written = _OutputRecords(project, output_dir)
+        written.update(state, digests, report.results, problems=problems, inputs=inputs,
+                       run=(selection, keys))
+        problems = sorted([*problems, *written.problems], key=Problem.sort_key)
     report.problems = problems
     report.not_built.sort()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass
+class _OutputRecords:
+    """Writes what describes an output folder (manifest, timings, build state) and turns
+    a failure to write (a full disk, a read-only folder) into a located problem."""
+
+    project: Project
+    output_dir: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def update(self, state: BuildState, digests: FileDigests, results: Sequence[BriefResult],
+               *, problems: Sequence[Problem] = (), inputs: dict[str, tuple[str, ...]] | None
+               = None, run: tuple[str, dict[str, str | None]] | None = None) -> None:
+        # The manifest lists the current briefs whose PDF is in the folder; an entry is
+        # only (re)written with its PDF, with the warnings about that brief's own inputs
+        # (a project-wide verdict such as an unused source belongs to no single PDF).
+        current = {p.stem for p in self.project.brief_files()}
+        present = {name for name in current
+                   if name in {r.name for r in results}
+                   or (self.output_dir / f"{name}.pdf").is_file()}
+        entries = [_manifest_entry(self.project, self.output_dir, result, tuple(
+            str(p) for p in problems if p.severity is Severity.WARNING
+            and p.brief in (None, result.name) and p.location is not None
+            and p.location.path in (inputs or {}).get(result.name, ())))
+            for result in results]
+        self._write(self.output_dir / MANIFEST_NAME,
+                    lambda: update_manifest(self.output_dir, entries, keep=present))
+        self._write(self.output_dir / TIMINGS_NAME,
+                    lambda: update_timings(self.output_dir, {r.name: r.seconds for r in results},
+                                           keep=present))
+        state.keep_briefs(current)
+        if run is not None:
+            state.record_run(*run, problems)
+        self._write(self.output_dir / STATE_NAME, lambda: state.save(digests))
+
+    def _write(self, path: Path, write: Callable[[], object]) -> None:
+        try:
+            write()
+        except OSError as exc:
+            self.problems.append(Problem(Location(_shown(self.project, path)), Severity.ERROR,
+                                         f"cannot write this file: {exc.strerror or exc}"))
 
 
 def _replay(state: BuildState, paths: Sequence[Path], environment: str, digests: FileDigests,
@@ -433,10 +588,14 @@ def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
     labels = labels_for(doc.brief.language)
     try:
         bibliography = build_bibliography(doc, labels, task.project)
-    except CitationStyleError as exc:
-        return _NotRendered(doc.name, doc.brief.citations.at, f"citations.style: {exc}")
+    except CitationStyleError as exc:  # at the project's style file, if it is one
+        style = doc.brief.citations.style
+        path = style_path(style, task.project) if style.endswith(".csl") else None
+        where = Location(task.project.relative(path)) if isinstance(path, Path) \
+            else doc.brief.citations.at.of("style")
+        return _NotRendered(doc.name, where, f"citations.style: {exc}")
     used = _characters(doc, labels, task.theme, task.assets, bibliography)
-    chains = {role: embeddable_chain(chain, used) for role, chain in task.chains.items()}
+    chains = embeddable_chains(task.chains, used, task.theme.numerals)
     settings = doc.brief.pdf
     tagged = settings.tagged if settings.tagged is not None else task.theme.tagged
     try:
@@ -449,7 +608,11 @@ def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
         return _NotRendered(doc.name, settings.at if settings.pdfa else doc.brief.at,
                             "cannot make a PDF/A-2 file: "
                             + _listed(finished.pdfa_violations))
-    write_atomic(task.target, finished.data)
+    try:
+        write_atomic(task.target, finished.data)
+    except OSError as exc:  # a full disk, a folder made read-only meanwhile ...
+        return _NotRendered(doc.name, Location(_shown(task.project, task.target)),
+                            f"cannot write the PDF: {exc.strerror or exc}")
     digest = hashlib.sha256(finished.data).hexdigest()
     cited = tuple(source.id for source in bibliography.references)
     return BriefResult(doc.name, task.target, pdf.pages, len(finished.data), digest, cited,
@@ -471,10 +634,20 @@ def _preload_fonts(tasks: Sequence[_RenderTask]) -> None:
         preload_fonts(chains)
 
 
-def _manifest_entry(project: Project, result: BriefResult, warnings: tuple[str, ...],
-                    ) -> ManifestEntry:
-    return ManifestEntry(result.name, project.relative(result.output), result.pages,
-                         result.size, result.sha256, result.sources_cited, warnings)
+def _manifest_entry(project: Project, output_dir: Path, result: BriefResult,
+                    warnings: tuple[str, ...]) -> ManifestEntry:
+    """The manifest names a PDF relative to the project when the output folder is inside
+    it (``out/x.pdf``), else relative to the output folder: never a machine's own path."""
+    inside = output_dir.is_relative_to(project.root)
+    output = project.relative(result.output) if inside \
+        else result.output.relative_to(output_dir).as_posix()
+    return ManifestEntry(result.name, output, result.pages, result.size, result.sha256,
+                         result.sources_cited, warnings)
+
+
+def _shown(project: Project, path: Path) -> str:
+    """A path as messages show it: project-relative when inside the project."""
+    return project.relative(path)
 
 
 def _characters(doc: Document, labels: Labels, theme: Theme, assets: Assets,
@@ -514,7 +687,11 @@ def write_schemas(project: Project, output_dir: Path | None = None) -> list[Path
     folder = _output_dir(project, output_dir, default=SCHEMAS_DIR)
     written = []
     for name, schema in all_schemas().items():
-        write_atomic(folder / name, dumps(schema).encode("utf-8"))
+        try:
+            write_atomic(folder / name, dumps(schema).encode("utf-8"))
+        except OSError as exc:
+            raise UsageError(f"cannot write '{_shown(project, folder / name)}': "
+                             f"{exc.strerror or exc}") from None
         written.append(folder / name)
     return written
 
@@ -532,6 +709,15 @@ def _output_dir(project: Project, requested: Path | None,
         raise UsageError("the output folder may not be the project folder itself; use 'out/'")
     if output.exists() and not output.is_dir():
         raise UsageError(f"output '{output}' exists and is not a folder")
+    # Refuse now what would fail at the first write, for every brief, with a worse message.
+    existing = output
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"cannot make the output folder '{output}': '{existing}' is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write to the output folder '{output}': '{existing}' is "
+                         "not writable")
     return output
 
 
@@ -588,9 +774,13 @@ def source_report(project: Project, names: Sequence[str], *, max_age: int | None
     assert run.reader is not None
     registry = run.reader.sources()
     validate_sources(registry, run.problems)
+    errors_before = len(run.problems.errors)
     docs = [doc for path in select_briefs(project, names)
             if (doc := run.reader.brief(path)) is not None]
-    unused_sources(registry, docs, run.problems)
+    # As in check: "never cited" is a verdict on the whole project read whole (a subset of
+    # the briefs, or a section that failed to read, would make it a false alarm).
+    if not names and len(run.problems.errors) == errors_before:
+        unused_sources(registry, docs, run.problems)
     uses = source_usage(docs) if docs else source_usage_of(registry)
     today = as_of or dt.date.today()
     result = SourcesReport(uses, today, max_age, RunReport([], [], strict))

@@ -38,6 +38,10 @@ class ContentReader:
     _sections: dict[Path, Section | None] = field(default_factory=dict)
     _sources: tuple[Source, ...] | None = None
     _bibliographies: dict[Path, tuple[Source, ...]] = field(default_factory=dict)
+    # Ids of entries that are defined but failed to convert (their problems are reported),
+    # in the registry and per bibliography file: citing one is not also an "unknown source".
+    _unusable: set[str] = field(default_factory=set)
+    _unusable_in: dict[Path, set[str]] = field(default_factory=dict)
 
     def sources(self) -> tuple[Source, ...]:
         if self._sources is None:
@@ -76,8 +80,10 @@ class ContentReader:
                 )
                 continue
             source = converter.record(Source, value, context=source_id, partial=True)
-            if source is not INVALID:
-                sources.append(replace(source, id=source_id, at=key.location))
+            if source is INVALID:
+                self._unusable.add(source_id)
+            else:
+                sources.append(replace(source, id=source_id, at=source.at.moved(key.location)))
         return tuple(sources)
 
     def brief(self, path: Path) -> Document | None:
@@ -93,26 +99,35 @@ class ContentReader:
         sections = []
         complete = True
         for ref in brief.sections:
+            if ref.path is None:  # reported: a {path: ...} entry without a usable path
+                complete = False
+                continue
             section = self.section(ref.path, ref.at)
             if section is None:
                 complete = False
             else:
                 sections.append(section)
         sources = self.sources()
+        unusable = set(self._unusable)
         files: list[str] = []
         for ref in brief.citations.bibliography:
+            if ref.file is None:  # reported: a {file: ...} entry without a usable file
+                complete = False
+                continue
             read = self.bibliography(ref)
             if read is None:
                 complete = False
                 continue
             file_display, entries = read
             files.append(file_display)
+            unusable.update(self._unusable_in[ref.file.file])
             sources = self._merge(sources, entries)
         if not complete:
             return None
         return Document(name=path.stem, path=display, brief=brief,
                         sections=tuple(sections), sources=sources,
-                        bibliography_files=tuple(files))
+                        bibliography_files=tuple(files),
+                        unusable_sources=frozenset(unusable))
 
     def bibliography(self, ref: BibliographyFile) -> tuple[str, tuple[Source, ...]] | None:
         """The entries of one bibliography file the brief names (read once per run)."""
@@ -125,7 +140,8 @@ class ContentReader:
                         "'format:' (csl-json, csl-yaml, hayagriva or bibtex)")
             return None
         if path not in self._bibliographies:
-            self._bibliographies[path] = read_bibliography(path, display, fmt, self.problems)
+            self._bibliographies[path], self._unusable_in[path] = read_bibliography(
+                path, display, fmt, self.problems)
         return display, self._bibliographies[path]
 
     def _merge(self, known: tuple[Source, ...], more: tuple[Source, ...]) -> tuple[Source, ...]:

@@ -10,7 +10,10 @@ refused by name, with where they occur, instead of being printed wrongly; transl
 text or set it in another tool until briefsmith grows a shaping engine.
 
 Emoji joined into one picture with U+200D ZERO WIDTH JOINER (family, profession and flag
-sequences) are refused for the same reason: without shaping they print as their parts.
+sequences) are refused for the same reason: without shaping they print as their parts.  So
+are combining marks that no precomposed letter includes (text is normalised to NFC first,
+so ``e`` + U+0301 is the letter ``é``, while ``n`` + U+0308 stays two characters):
+ReportLab cannot position a mark over its letter.
 """
 
 from __future__ import annotations
@@ -50,7 +53,8 @@ def unsupported(text: str) -> Iterator[tuple[str, str, str]]:
                                    or (text[end] == " " and end + 1 < len(text)
                                        and _reason_at(text, end + 1) == reason)):
             end += 1
-        run = text[index:end]
+        start = index - 1 if reason is COMBINING_MARK and index else index
+        run = text[start:end]  # a combining mark is shown with its letter
         if (run, reason) not in seen:
             seen.add((run, reason))
             yield text[index], run, reason
@@ -79,7 +83,22 @@ def _reason(char: str) -> str | None:
     if ord(char) >= 0x0900 and unicodedata.name(char, "").startswith(_SHAPED_SCRIPTS):
         return ("belongs to a script that needs contextual shaping, which briefsmith cannot "
                 "do yet (letters would print in the wrong form or order)")
+    if unicodedata.category(char) in ("Mn", "Me") and not _is_variation_selector(char):
+        # Text is in NFC, so a mark left over has no precomposed letter; ReportLab has no
+        # mark positioning and would print it beside the letter, or over the next one.
+        return COMBINING_MARK
     return None
+
+
+COMBINING_MARK = ("is a combining mark with no precomposed letter, which briefsmith cannot "
+                  "place over its letter (it would print beside it); use a precomposed "
+                  "letter, or write the text without it")
+
+
+def _is_variation_selector(char: str) -> bool:
+    """U+FE00-FE0F and U+E0100-E01EF pick a glyph's style (emoji or text); no mark."""
+    code = ord(char)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
 
 
 def _emoji_sequence(text: str, index: int) -> str | None:

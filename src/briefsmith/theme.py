@@ -12,7 +12,9 @@ raw dicts never reach ReportLab (whose ``ParagraphStyle`` silently ignores typos
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -31,6 +33,7 @@ _UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, None: 1.0}
 _COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 TEMPLATE_FIELDS = ("title", "subtitle", "section", "page", "pages", "page_of_pages", "date",
                    "organisation")
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 class Length(float):
@@ -43,7 +46,10 @@ class Length(float):
         match = _LENGTH_RE.match(text)
         if not match:
             raise ValueError(f"expected {cls.expected}, found '{text}'")
-        return cls(float(match.group(1)) * _UNITS[match.group(2)])
+        value = float(match.group(1)) * _UNITS[match.group(2)]
+        if not math.isfinite(value):
+            raise ValueError(f"'{text}' is too large a length")
+        return cls(value)
 
 
 class Colour(str):
@@ -69,19 +75,19 @@ class Template(str):
 
     @classmethod
     def parse(cls, text: str) -> Template:
-        for name in re.findall(r"\{([^{}]*)\}", text):
+        for name in PLACEHOLDER.findall(text):
             if name not in TEMPLATE_FIELDS:
                 raise ValueError(
                     f"unknown placeholder '{{{name}}}'{did_you_mean(name, TEMPLATE_FIELDS)}; "
                     f"use {one_of('{' + f + '}' for f in TEMPLATE_FIELDS)}"
                 )
-        stripped = re.sub(r"\{[^{}]*\}", "", text)
+        stripped = PLACEHOLDER.sub("", text)
         if "{" in stripped or "}" in stripped:
             raise ValueError(f"unbalanced '{{' or '}}' in '{text}'")
-        return cls(text)
+        return cls(unicodedata.normalize("NFC", text))  # as content text is
 
     def fill(self, **values: str) -> str:
-        return re.sub(r"\{([^{}]*)\}", lambda m: values.get(m.group(1), ""), self)
+        return PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), self)
 
 
 register_scalar(Length, Length.parse, schema={"anyOf": [
@@ -182,6 +188,9 @@ class Theme:
     footer: RunningText = spec(doc="running footer on every page")
     numbered_headings: bool = spec(doc="number section headings 1, 2, 3 (sub-headings 1.1)")
     justify: bool = spec(doc="justify body text (with hyphenation)")
+    numerals: Literal["lining", "oldstyle"] = spec(
+        doc="digits as lining figures (1234, like capitals) or old-style ones (like lower "
+            "case), where the font has both; tables always get tabular figures")
     cover: bool = spec(doc="give the title, subtitle and authors a page of their own")
     toc: bool = spec(doc="print a table of contents with page numbers after the title")
     logo: StyleImageFile | None = spec(default=None, doc="an image in styles/ (PNG, JPEG or "
@@ -216,6 +225,9 @@ def load_theme(project: Project, name: str, problems: Problems,
                            f"{did_you_mean(current, available_themes(project))}; "
                            f"available: {', '.join(available_themes(project))}")
             return None
+        if isinstance(found, _Unusable):
+            problems.error(found.location, found.message)
+            return None
         path, display = found
         node = load_yaml(path, display, problems)
         if node is None:
@@ -238,28 +250,108 @@ def load_theme(project: Project, name: str, problems: Problems,
     for _display, node in reversed(chain[:-1]):
         merged = merge_nodes(merged, node)
     theme = Converter(problems, project).record(Theme, merged)
-    if theme is INVALID:
+    if theme is INVALID or not _in_range(theme, problems):
         return None
     return replace(theme, name=name, path=chain[0][0],
                    files=tuple(display for display, _node in chain))
+
+
+# Paper sizes in points (ISO 216 A4 and A5; US Letter and Legal).
+PAPER_POINTS = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0), "Legal": (612.0, 1008.0),
+                "A5": (419.53, 595.28)}
+TYPE_SIZES = (4.0, 144.0)  # points: smaller is unreadable, larger does not fit a column
+LEADING = (1.0, 3.0)  # below 1 lines overlap
+MIN_TEXT = 72.0  # points (an inch) of text width and height the margins must leave
+MIN_COLUMN = 72.0
+
+
+def _in_range(theme: Theme, problems: Problems) -> bool:
+    """Values a type can hold but a page cannot: negative or zero sizes (text drawn
+    mirrored), overlapping lines, margins wider than the paper.  Each is an error where
+    it was written (the theme file, or the theme it extends)."""
+    found: list[tuple[Location, str]] = []
+    sizes = theme.type
+    for name in ("body", "small", "title", "subtitle", "h1", "h2", "figure", "table"):
+        value = getattr(sizes, name)
+        if not TYPE_SIZES[0] <= value <= TYPE_SIZES[1]:
+            found.append((sizes.at.of(name), f"type.{name}: {value:g} pt is not a usable size; "
+                                             f"write {TYPE_SIZES[0]:g} to {TYPE_SIZES[1]:g}"))
+    if not LEADING[0] <= sizes.leading <= LEADING[1]:
+        found.append((sizes.at.of("leading"), f"type.leading: {sizes.leading:g} times the "
+                                              "size is no usable line height; write "
+                                              f"{LEADING[0]:g} to {LEADING[1]:g} (1.2 to 1.5 "
+                                              "reads well)"))
+    page = theme.page
+    width, height = PAPER_POINTS[page.size]
+    margins = page.margins
+    text_width = width - margins.left - margins.right
+    text_height = height - margins.top - margins.bottom
+    if text_width < MIN_TEXT:
+        found.append((margins.at.of("left"), f"page.margins: left and right leave "
+                                             f"{max(text_width, 0):.0f} pt of the {page.size} "
+                                             f"page's {width:.0f} pt for text; leave at least "
+                                             f"{MIN_TEXT:.0f} pt"))
+    if text_height < MIN_TEXT:
+        found.append((margins.at.of("top"), f"page.margins: top and bottom leave "
+                                            f"{max(text_height, 0):.0f} pt of the {page.size} "
+                                            f"page's {height:.0f} pt for text; leave at least "
+                                            f"{MIN_TEXT:.0f} pt"))
+    columns = page.column_count
+    if columns > 1 and text_width >= MIN_TEXT \
+            and (text_width - page.column_gap * (columns - 1)) / columns < MIN_COLUMN:
+        found.append((page.at.of("column_gap"), f"page.column_gap: {columns} columns with this "
+                                                f"gap would be narrower than {MIN_COLUMN:.0f} "
+                                                "pt each"))
+    for name in ("logo_height", "chart_height"):
+        value = getattr(theme, name)
+        if not 0 < value <= height:
+            found.append((theme.at.of(name), f"{name}: {value:g} pt must be more than 0 and "
+                                             "at most the page height"))
+    for where, message in found:
+        problems.error(where, message)
+    return not found
+
+
+THEME_SUFFIXES = (".yaml", ".yml")
 
 
 def available_themes(project: Project) -> list[str]:
     names = {p.stem for p in PACKAGED_THEMES.glob("*.yaml")}
     styles = project.root / STYLES_DIR
     if styles.is_dir():
-        names.update(p.stem for p in styles.glob("*.yaml"))
+        names.update(p.stem for p in styles.iterdir()
+                     if p.suffix in THEME_SUFFIXES and _NAME_RE.match(p.stem))
     return sorted(names)
 
 
-def _find_theme(project: Project, name: str) -> tuple[Path, str] | None:
+@dataclass(frozen=True)
+class _Unusable:
+    """A project theme file that exists but must not be used (and must not silently give
+    way to a shipped theme of the same name)."""
+
+    location: Location
+    message: str
+
+
+def _find_theme(project: Project, name: str) -> tuple[Path, str] | _Unusable | None:
+    """The project's ``styles/<name>.yaml`` (or ``.yml``), else the shipped theme."""
     if not _NAME_RE.match(name):
         return None
-    own = project.root / STYLES_DIR / f"{name}.yaml"
-    if own.is_file():
-        resolved = own.resolve()
-        if resolved.is_relative_to(project.root):
-            return resolved, project.relative(own)
+    own = [path for suffix in THEME_SUFFIXES
+           if (path := project.root / STYLES_DIR / f"{name}{suffix}").exists()
+           or path.is_symlink()]
+    if len(own) > 1:
+        return _Unusable(Location(project.relative(own[1])),
+                         f"theme '{name}' is defined twice, here and in "
+                         f"{project.relative(own[0])}; remove one")
+    if own:
+        display = project.relative(own[0])
+        if not own[0].exists():
+            return _Unusable(Location(display), "is a symlink to a file that does not exist")
+        if not project.contains(own[0]):
+            return _Unusable(Location(display), "is a symlink to a file outside the project; "
+                                                "copy the file into the project instead")
+        return own[0].resolve(), display
     packaged = PACKAGED_THEMES / f"{name}.yaml"
     if packaged.is_file():
         return packaged, f"<briefsmith>/themes/{name}.yaml"

@@ -1,21 +1,31 @@
 """``briefsmith watch``: build, then build again whenever an input changes.
 
 Changes are noticed by watchfiles (the operating system's file events, with polling as a
-fallback) anywhere in the project except the output folder and hidden or editor-temporary
-files.  Every rebuild is an ordinary incremental build, so editing one section re-renders
-only the briefs that include it.  A broken input is a report like any other, and even an
-unexpected failure is handed over as a message: the watcher keeps running until stopped.
+fallback) in the folders inputs live in (``briefs/``, ``content/``, ``styles/``,
+``fonts/``) and at any other file the last build read (a content file may be a symlink to
+a file elsewhere in the project); never in the output folder, nor hidden or
+editor-temporary files, nor anything else in the project (``watch > build.log`` must not
+trigger itself).  Every rebuild is an ordinary incremental build, so editing one section
+re-renders only the briefs that include it.
+
+A mistake in the command (an unknown brief, an output folder inside an input folder) ends
+the first build with :class:`~briefsmith.pipeline.UsageError` (exit code 2); a broken input
+is a report like any other, and a later usage error (a brief renamed away while watching)
+or even an unexpected failure is handed over as a message: the watcher keeps running
+until stopped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .incremental import BuildState
 from .pipeline import BuildOptions, Progress, RunReport, UsageError, build
-from .project import DEFAULT_OUTPUT_DIR, Project
+from .project import BRIEFS_DIR, CONTENT_DIR, DEFAULT_OUTPUT_DIR, FONTS_DIR, STYLES_DIR, Project
 
 DEBOUNCE_MS = 400  # group the several writes of one save (editors write, rename, chmod)
 READY_TIMEOUT_MS = 200
@@ -39,32 +49,59 @@ def rebuilds(project: Project, names: Sequence[str], options: BuildOptions, *,
     output = options.output_dir or project.root / DEFAULT_OUTPUT_DIR
     output = (output if output.is_absolute() else Path.cwd() / output).resolve()
     ignore = DefaultFilter(ignore_paths=[str(output)])
+    read_last: set[Path] = set()  # files the last build read, wherever they lie
 
     def relevant(change: object, path: str) -> bool:
         try:
             parts = Path(path).relative_to(project.root).parts
         except ValueError:
             return False
-        hidden = any(part.startswith(".") for part in parts)
-        return not hidden and ignore(change, path)  # type: ignore[arg-type]
+        if not parts or any(part.startswith(".") for part in parts):
+            return False
+        if parts[0] not in INPUT_FOLDERS and Path(path) not in read_last:
+            return False
+        return ignore(change, path)  # type: ignore[arg-type]
 
     changes = watch(project.root, watch_filter=relevant, debounce=DEBOUNCE_MS,
                     stop_event=stop_event, raise_interrupt=False,  # type: ignore[arg-type]
                     yield_on_timeout=True, rust_timeout=READY_TIMEOUT_MS)
     # The first step starts the watcher, so an edit made during the first build is seen.
     next(changes, None)
-    yield _attempt(project, names, options, (), progress)
+    first = _attempt(project, names, options, (), progress, first=True)
+    read_last.update(_inputs(project, output))
+    yield first
     for batch in changes:
         if batch:
             changed = tuple(sorted({project.relative(Path(path)) for _change, path in batch}))
-            yield _attempt(project, names, options, changed, progress)
+            rebuild = _attempt(project, names, options, changed, progress)
+            read_last.clear()
+            read_last.update(_inputs(project, output))
+            yield rebuild
+
+
+INPUT_FOLDERS = frozenset({BRIEFS_DIR, CONTENT_DIR, STYLES_DIR, FONTS_DIR})
+
+
+def _inputs(project: Project, output: Path) -> set[Path]:
+    """The files the builds recorded as read (their resolved paths, as events name them)."""
+    found = set()
+    for name in BuildState.load(output).files:
+        path = project.root / name
+        found.add(path)
+        with contextlib.suppress(OSError, RuntimeError):
+            found.add(path.resolve())
+    return found
 
 
 def _attempt(project: Project, names: Sequence[str], options: BuildOptions,
-             changed: tuple[str, ...], progress: Progress | None) -> Rebuild:
+             changed: tuple[str, ...], progress: Progress | None, *,
+             first: bool = False) -> Rebuild:
     try:
         return Rebuild(changed, report=build(project, names, options, progress))
-    except UsageError as exc:  # a brief was renamed away, the output folder vanished ...
+    except UsageError as exc:
+        if first:  # a mistake in the command: watching could never succeed
+            raise
+        # a brief was renamed away, the output folder vanished ...: fixable while watching
         return Rebuild(changed, error=str(exc))
     except Exception:  # a bug must not end the session; say what happened
         return Rebuild(changed, error="internal error, please report:\n"

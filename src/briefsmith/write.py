@@ -18,8 +18,10 @@ from run to run, build seconds per brief, goes to ``timings.json`` beside it.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
+import re
 import tempfile
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -28,6 +30,9 @@ from pathlib import Path
 MANIFEST_NAME = "manifest.json"
 TIMINGS_NAME = "timings.json"
 MANIFEST_VERSION = 2
+# ``.<target>.<pid>.<random>.tmp``, as written by :func:`write_atomic` (mkstemp's random
+# part has no dots).
+_TEMPORARY = re.compile(r"^\..+\.([0-9]+)\.[^.]+\.tmp$")
 
 
 @dataclass(frozen=True)
@@ -65,10 +70,25 @@ def write_atomic(target: Path, data: bytes, *, sync: bool = True) -> None:
 
 def remove_stale_temporaries(target: Path) -> list[Path]:
     """Delete temporary files of ``target`` left by killed processes; returns them."""
+    return _remove_dead(target.parent.glob(f".{glob.escape(target.name)}.*.tmp"))
+
+
+def remove_stale_temporaries_in(folder: Path) -> list[Path]:
+    """Delete every temporary file in ``folder`` left by a killed process; returns them.
+
+    A build runs this first, so a PDF that is up to date (and never rewritten) does not
+    keep a killed build's leftover beside it."""
+    try:
+        return _remove_dead(folder.glob(".*.tmp"))
+    except OSError:
+        return []
+
+
+def _remove_dead(candidates: Iterable[Path]) -> list[Path]:
     removed = []
-    for tmp in target.parent.glob(f".{target.name}.*.tmp"):
-        pid = tmp.name[len(target.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _process_alive(int(pid)):
+    for tmp in candidates:
+        match = _TEMPORARY.match(tmp.name)
+        if match and not _process_alive(int(match.group(1))):
             with contextlib.suppress(OSError):
                 tmp.unlink()
                 removed.append(tmp)
@@ -87,6 +107,23 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def foreign_files(output_dir: Path) -> list[Path]:
+    """``manifest.json`` or ``timings.json`` in ``output_dir`` that briefsmith did not write
+    (another tool's, in a shared folder): never to be overwritten."""
+    return [path for path in (output_dir / MANIFEST_NAME, output_dir / TIMINGS_NAME)
+            if (path.exists() or path.is_symlink()) and not _written_by_us(path)]
+
+
+def _written_by_us(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (isinstance(data, dict) and set(data) == {"version", "briefs"}
+            and isinstance(data["version"], int) and isinstance(data["briefs"], dict)
+            and all(isinstance(entry, dict) for entry in data["briefs"].values()))
+
+
 def read_manifest(output_dir: Path) -> dict[str, str]:
     """The briefs the manifest lists, with their PDF's SHA-256 (empty if unreadable)."""
     return {name: entry.get("sha256", "")
@@ -95,19 +132,16 @@ def read_manifest(output_dir: Path) -> dict[str, str]:
 
 
 def update_manifest(output_dir: Path, entries: Iterable[ManifestEntry], *,
-                    warnings: Mapping[str, tuple[str, ...]] | None = None,
                     keep: Container[str] | None = None) -> Path:
     """Merge ``entries`` into ``manifest.json``; other briefs' entries are kept.
 
-    ``warnings`` replaces the warnings of briefs that were checked but not rebuilt (their
-    PDF is unchanged, but a warning about a shared file may have come or gone), and briefs
-    not in ``keep`` (deleted from the project) are dropped.
+    An entry describes a PDF as it was written (its warnings are those of the build that
+    wrote it), so the manifest depends only on the PDFs in the folder, never on which
+    briefs were built in which order; briefs not in ``keep`` (deleted from the project,
+    or whose PDF is gone) are dropped.
     """
     path = output_dir / MANIFEST_NAME
     briefs = _read_briefs(path)
-    for name, listed in (warnings or {}).items():
-        if isinstance(briefs.get(name), dict):
-            briefs[name]["warnings"] = list(listed)
     for entry in entries:
         record = asdict(entry)
         record["sources_cited"] = list(entry.sources_cited)

@@ -94,7 +94,7 @@ def labelled(doc: Document) -> list[tuple[str, str, Location]]:
     found = []
     for section in doc.sections:
         if section.id:
-            found.append((section.id, "section", section.at))
+            found.append((section.id, "section", section.at.of("id")))
         for record in walk_records(section.blocks):
             if not isinstance(record, (Heading, *FIGURE_TYPES, *TABLE_TYPES)):
                 continue
@@ -107,5 +107,5 @@ def labelled(doc: Document) -> list[tuple[str, str, Location]]:
                 kind = "table"
             else:
                 kind = "figure"
-            found.append((label, kind, record.at))
+            found.append((label, kind, record.at.of("id")))
     return found

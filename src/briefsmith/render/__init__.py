@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 
 from ..assets import Assets
 from ..cite import Bibliography
-from ..fonts import FontChain
+from ..fonts import TABLES, FontChain
 from ..i18n import Labels, labels_for
 from ..model import Document
 from ..theme import Theme
@@ -43,6 +43,7 @@ def render_pdf(doc: Document, bibliography: Bibliography, theme: Theme,
     """The brief as PDF bytes; ``tagged``: a tagged PDF, with its logical structure."""
     brief = doc.brief
     fonts = {role: register_chain(chain) for role, chain in chains.items()}
+    fonts.setdefault(TABLES, fonts["body"])  # table cells: the body fonts, tabular figures
     labels = labels_for(brief.language)
     styles = build_styles(theme, fonts, brief.language)
     targets = number_targets(doc)
@@ -61,12 +62,14 @@ def render_pdf(doc: Document, bibliography: Bibliography, theme: Theme,
                             xref=xref)
 
     body, headings, figures = writer("body"), writer("headings"), writer("figures")
+    tables = writer(TABLES)
     width, height = frame_size(theme)
 
     def story(anchor_pages: Mapping[str, int]) -> list:
         ctx = RenderContext(theme=theme, styles=styles, labels=labels,
                             bibliography=bibliography, body=body, headings=headings,
-                            figures=figures, frame_width=width, frame_height=height,
+                            figures=figures, tables=tables, frame_width=width,
+                            frame_height=height,
                             targets=targets, assets=assets)
         flowables = build_story(doc, ctx, anchor_pages)
         if tagged:

@@ -69,14 +69,14 @@ def render_block(block: Block, ctx: RenderContext) -> list[Flowable]:
 
 @renders(ParagraphBlock)
 def paragraph(block: ParagraphBlock, ctx: RenderContext) -> list[Flowable]:
-    return [tag(Paragraph(ctx.body.rich(block.text), ctx.styles.body), "P")]
+    return [tag(Paragraph(ctx.body.rich(block.text, ctx.styles.body), ctx.styles.body), "P")]
 
 
 @renders(Heading)
 def heading(block: Heading, ctx: RenderContext) -> list[Flowable]:
     target = ctx.targets.of(block)
     assert target is not None  # every heading was numbered
-    markup = ctx.headings.text(block.text)
+    markup = ctx.headings.text(block.text, ctx.styles.h2)
     outline = block.text
     if ctx.theme.numbered_headings:
         markup = f'<font color="{ctx.theme.colours.accent}">{target.number}</font>\u2002{markup}'
@@ -87,7 +87,8 @@ def heading(block: Heading, ctx: RenderContext) -> list[Flowable]:
 
 @renders(BulletList)
 def bullet_list(block: BulletList, ctx: RenderContext) -> list[Flowable]:
-    items = [ListItem(Paragraph(ctx.body.rich(item), ctx.styles.bullet)) for item in block.items]
+    items = [ListItem(Paragraph(ctx.body.rich(item, ctx.styles.bullet), ctx.styles.bullet))
+             for item in block.items]
     style = ctx.styles.body
     return [tag(ListFlowable(
         items,
@@ -113,12 +114,14 @@ def key_figures(block: KeyFigures, ctx: RenderContext) -> list[Flowable]:
     per_row = max(1, min(3, len(block.items), fits))
     width = (ctx.frame_width - gap * (per_row - 1)) / per_row
     cells = []
+    value_style, label_style = ctx.styles.figure_value, ctx.styles.figure_label
     for item in block.items:
-        label = ctx.figures.rich(item.label) + ctx.body.citation(item.cite)
+        label = (ctx.headings.rich(item.label, label_style)
+                 + ctx.headings.citation(item.cite, label_style))
         cells.append([
-            AnchoredParagraph(ctx.figures.text(item.value), ctx.styles.figure_value,
+            AnchoredParagraph(ctx.figures.text(item.value, value_style), value_style,
                               anchor=ctx.figure_anchors.get(id(item))),
-            Paragraph(label, ctx.styles.figure_label),
+            Paragraph(label, label_style),
         ])
     rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
     for row in rows:
@@ -174,11 +177,11 @@ def timeline(block: Timeline, ctx: RenderContext) -> list[Flowable]:
     date_width = min(max(widest + 4 * mm + 1, 16 * mm), ctx.frame_width / 3)
     rows = []
     for entry, date in zip(block.entries, dates, strict=True):
-        event = ctx.body.rich(entry.event)
+        event = ctx.body.rich(entry.event, ctx.styles.timeline_event)
         if entry.cite is not None:
-            event += ctx.body.citation(entry.cite)
+            event += ctx.body.citation(entry.cite, ctx.styles.timeline_event)
         rows.append([
-            Paragraph(ctx.headings.text(date), style),
+            Paragraph(ctx.headings.text(date, style), style),
             Paragraph(event, ctx.styles.timeline_event),
         ])
     table_style = ctx.table_style([
@@ -213,11 +216,12 @@ def quote(block: Quote, ctx: RenderContext) -> list[Flowable]:
     """A pull quote: large primary-coloured text beside an accent bar, the speaker below."""
     quotes = ctx.labels.quotes
     inner: list[Flowable] = [Paragraph(
-        ctx.body.text(quotes[0]) + ctx.body.rich(block.text) + ctx.body.text(quotes[1]),
-        ctx.styles.quote)]
+        ctx.body.text(quotes[0], ctx.styles.quote) + ctx.body.rich(block.text, ctx.styles.quote)
+        + ctx.body.text(quotes[1], ctx.styles.quote), ctx.styles.quote)]
     if block.attribution is not None:
-        inner.append(Paragraph("\u2014\u2002" + ctx.headings.rich(block.attribution),
-                               ctx.styles.quote_attribution))
+        attribution = ctx.styles.quote_attribution
+        inner.append(Paragraph("\u2014\u2002" + ctx.headings.rich(block.attribution, attribution),
+                               attribution))
     box = Table([[inner]], colWidths=[ctx.frame_width - 8 * mm], hAlign="RIGHT",
                 style=ctx.table_style([
                     ("LINEBEFORE", (0, 0), (0, -1), 2.5, ctx.colour("accent")),
@@ -240,8 +244,9 @@ def callout(block: Callout, ctx: RenderContext) -> list[Flowable]:
         title_style = ctx.styles.callout_title
         if block.kind == "warning":
             title_style = title_style.clone("callout_warning", textColor=ctx.colour("warning"))
-        inner.append(Paragraph(ctx.headings.text(block.title), title_style))
-    inner.append(Paragraph(ctx.body.rich(block.text), ctx.styles.callout_text))
+        inner.append(Paragraph(ctx.headings.text(block.title, title_style), title_style))
+    inner.append(Paragraph(ctx.body.rich(block.text, ctx.styles.callout_text),
+                           ctx.styles.callout_text))
     box = Table([[inner]], colWidths=[ctx.frame_width], style=ctx.table_style([
         ("BACKGROUND", (0, 0), (-1, -1), ctx.colour("tint")),
         ("LINEBEFORE", (0, 0), (0, -1), 3, ctx.colour(_CALLOUT_EDGE[block.kind])),
@@ -267,9 +272,10 @@ def table(block: TableBlock, ctx: RenderContext) -> list[Flowable]:
                                                parent=element),
                              data_table(rows, ctx, node=element)]
     if block.note is not None:
+        note = ctx.styles.source_line.clone("note", spaceAfter=0)
         story.append(tag(Paragraph(
-            f"{ctx.body.text(ctx.labels.note)}: {ctx.body.rich(block.note)}",
-            ctx.styles.source_line.clone("note", spaceAfter=0)), "Note"))
+            f"{ctx.headings.text(ctx.labels.note, note)}: {ctx.headings.rich(block.note, note)}",
+            note), "Note"))
     if block.source is not None:
         story.append(Paragraph(ctx.source_line(block.source), ctx.styles.source_line))
     else:

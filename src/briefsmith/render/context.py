@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, Paragraph, TableStyle
 from ..assets import Assets
 from ..cite import Bibliography
 from ..diagnostics import Location
-from ..fonts import split_runs
+from ..fonts import TABLES
 from ..i18n import Labels
 from ..model import Citation
 from ..theme import Theme
@@ -44,6 +44,7 @@ class RenderContext:
     body: MarkupWriter
     headings: MarkupWriter
     figures: MarkupWriter
+    tables: MarkupWriter  # table cells: the body fonts with tabular figures
     frame_width: float
     frame_height: float
     targets: Targets
@@ -60,25 +61,27 @@ class RenderContext:
         return colors.HexColor(palette[index % len(palette)])
 
     def font_for(self, text: str, role: str = "figures", style: str = "regular") -> str:
-        """One font for a whole string drawn outside a paragraph (chart labels): the first
-        of the role's chain that covers most of it."""
-        writer = {"figures": self.figures, "headings": self.headings, "body": self.body}[role]
-        chain = writer.chain
-        runs = split_runs(text, chain.coverage)
-        counts = [0] * len(chain.styles)
-        for run, font in runs:
-            if font >= 0:
-                counts[font] += len(run)
-        best = max(range(len(counts)), key=lambda i: (counts[i], -i)) if runs else 0
-        return chain.styles[best][style]
+        """One face for a whole string drawn outside a paragraph (chart labels): the first
+        face of the role's chain that has every character of it, else the one that has
+        the most."""
+        chain = self._writer(role).chain
+        found = chain.coverage.whole(text, style)
+        if found is None:  # reported by the validator; never built
+            entries, sets = chain.coverage.fallback_entries(style)
+            needed = {ord(c) for c in text}
+            found = entries[max(range(len(sets)), key=lambda i: (len(needed & sets[i]), -i))]
+        return chain.face(*found)
 
     def text_width(self, text: str, size: float, role: str = "headings",
                    style: str = "regular") -> float:
         """The width of ``text`` as set with per-glyph fallback along the role's chain."""
-        writer = {"figures": self.figures, "headings": self.headings, "body": self.body}[role]
-        chain = writer.chain
-        return sum(stringWidth(run, chain.styles[max(font, 0)][style], size)
-                   for run, font in split_runs(text, chain.coverage))
+        chain = self._writer(role).chain
+        return sum(stringWidth(run, chain.face(max(family, 0), face_style), size)
+                   for run, family, face_style in chain.coverage.runs(text, style))
+
+    def _writer(self, role: str) -> MarkupWriter:
+        return {"figures": self.figures, "headings": self.headings, "body": self.body,
+                TABLES: self.tables}[role]
 
     def source_line(self, citation: Citation | None) -> str:
         """"Source: Renmin University of China (2020) [2]" as paragraph markup."""
@@ -95,7 +98,8 @@ class RenderContext:
                 names.append(f"{who}{year}")
         label = self.labels.sources if len(known) > 1 else self.labels.source
         text = f"{label}: " + "; ".join(names)
-        return self.body.text(text) + self.body.citation(citation)
+        style = self.styles.source_line
+        return self.headings.text(text, style) + self.headings.citation(citation, style)
 
     def table_style(self, commands: list[tuple]) -> TableStyle:
         """A table style whose cell font is the body font (ReportLab's default is the

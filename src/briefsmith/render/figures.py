@@ -32,9 +32,11 @@ def caption_paragraph(caption: RichText, target: Target, ctx: RenderContext, *,
                       keep_with_next: bool = False, parent: Node | None = None) -> Paragraph:
     """"**Figure 2:** Jobs by sector", the target of cross-references to it (tables)."""
     label = ctx.labels.caption(target.kind, target.number)
-    markup = (f"<b>{ctx.headings.text(label)}</b>{ctx.headings.text(ctx.labels.caption_separator)}"
-              f"{ctx.headings.rich(caption)}")
-    para = AnchoredParagraph(markup, ctx.styles.caption,
+    style = ctx.styles.caption
+    markup = (f"{ctx.headings.strong(label, style)}"
+              f"{ctx.headings.text(ctx.labels.caption_separator, style)}"
+              f"{ctx.headings.rich(caption, style)}")
+    para = AnchoredParagraph(markup, style,
                              anchor=target.anchor if target.kind == "table" else None)
     if keep_with_next:
         para.keepWithNext = 1
@@ -103,7 +105,8 @@ def data_table(rows: Sequence[Sequence[str]], ctx: RenderContext, *,
                 style = s.table_head_right if numeric[i] else s.table_head
             else:
                 style = s.table_cell_right if numeric[i] else s.table_cell
-            out.append(Paragraph(ctx.body.text(cell), style))
+            writer = ctx.headings if r == 0 else ctx.tables
+            out.append(Paragraph(writer.text(cell, style), style))
         data.append(out)
     commands: list[tuple] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -137,7 +140,7 @@ def column_widths(rows: Sequence[Sequence[str]], numeric: list[bool],
     for i in range(len(rows[0])):
         words, lines = 0.0, 0.0
         for r, row in enumerate(rows):
-            role, style = ("headings", "bold") if r == 0 else ("body", "regular")
+            role, style = ("headings", "bold") if r == 0 else ("tables", "regular")
             width = ctx.text_width(row[i], size, role, style)
             lines = max(lines, width)
             if numeric[i] and r:

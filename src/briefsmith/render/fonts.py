@@ -5,6 +5,10 @@ fonts give the same PDF bytes on every run.  ReportLab embeds TrueType faces as 
 the glyphs actually used.  Each fallback family is registered as a ReportLab font family,
 so ``<b>`` and ``<i>`` inside a run pick the right face (a one-weight CJK family maps all
 four styles to its single face rather than falling back to another font).
+
+The names handed out for paragraph styles are :class:`FaceName` strings that remember
+their role and style, so the markup writer can tell which faces a paragraph is set in
+(bold headings need the bold faces' coverage) and refuse markup of another role.
 """
 
 from __future__ import annotations
@@ -14,8 +18,23 @@ from collections.abc import Sequence
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 
-from ..fonts import STYLES, FontChain, FontFace
+from ..fonts import STYLES, ChainCoverage, FontChain, FontFace, make_file
 from .fontcache import load_ttfont
+
+
+class FaceName(str):
+    """A registered face name (ReportLab sees a plain string) that knows the font role and
+    style it was chosen for: ``FaceName("NotoSerif-Bold", "headings", "bold")``."""
+
+    role: str
+    style: str
+
+    def __new__(cls, name: str, role: str, style: str) -> FaceName:
+        self = super().__new__(cls, name)
+        self.role = role
+        self.style = style
+        return self
+
 
 _REGISTERED_FACES: set[str] = set()
 
@@ -30,12 +49,13 @@ class RegisteredChain:
     """
 
     def __init__(self, styles: Sequence[dict[str, str] | dict[str, FontFace]],
-                 coverage: tuple[frozenset[int], ...]) -> None:
+                 coverage: ChainCoverage, role: str = "body") -> None:
         """``styles[i]`` maps each style of family ``i`` to a registered font name, or to
         the :class:`FontFace` to register under that name when it is first needed."""
         self._families = tuple(styles)
         self._styles: dict[int, dict[str, str]] = {}
         self.coverage = coverage
+        self.role = role
 
     def family(self, index: int = 0) -> dict[str, str]:
         """Fallback family ``index``'s registered face name for each style."""
@@ -47,22 +67,20 @@ class RegisteredChain:
                 self._styles[index] = _register_family(faces)  # type: ignore[arg-type]
         return self._styles[index]
 
-    def name(self, index: int) -> str:
-        """The regular face of fallback family ``index`` (what ``<font name=...>`` uses)."""
-        return self.family(index)["regular"]
+    def face(self, index: int, style: str) -> str:
+        """Fallback family ``index``'s face for ``style`` (what ``<font name=...>`` names:
+        ReportLab takes bold and italic from the name, so the name must be the style's)."""
+        return self.family(index)[style]
 
     @property
     def styles(self) -> Sequence[dict[str, str]]:
         """``styles[i][style]``: family ``i``'s face names, registered when looked up."""
         return _Families(self)
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(self.name(index) for index in range(len(self._families)))
-
-    def font(self, style: str = "regular") -> str:
-        """The primary family's face for ``style`` ("regular", "bold", ...)."""
-        return self.family(0)[style]
+    def font(self, style: str = "regular") -> FaceName:
+        """The primary family's face for ``style`` ("regular", "bold", ...), for paragraph
+        styles: the name remembers this chain's role and the style."""
+        return FaceName(self.family(0)[style], self.role, style)
 
 
 class _Families(Sequence[dict[str, str]]):
@@ -80,7 +98,7 @@ class _Families(Sequence[dict[str, str]]):
 
 def register_chain(chain: FontChain) -> RegisteredChain:
     """The chain, ready to use; each family is registered when first used."""
-    return RegisteredChain(chain.faces, chain.coverage())
+    return RegisteredChain(chain.faces, chain.styled_coverage(), chain.role)
 
 
 def _register_family(faces: dict[str, FontFace]) -> dict[str, str]:
@@ -92,6 +110,7 @@ def _register_family(faces: dict[str, FontFace]) -> dict[str, str]:
 
 def _register_face(face: FontFace) -> str:
     if face.key not in _REGISTERED_FACES:
+        make_file(face)  # a converted copy is made when first needed
         pdfmetrics.registerFont(load_ttfont(face))
         _REGISTERED_FACES.add(face.key)
     return face.key

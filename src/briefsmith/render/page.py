@@ -306,7 +306,7 @@ class BriefDocTemplate(BaseDocTemplate):
             canv.restoreState()
 
     def _draw_piece(self, canv: Canvas, content: str, style: ParagraphStyle, y: float) -> None:
-        para = Paragraph(self.writer.text(content), style)
+        para = Paragraph(self.writer.text(content, style), style)
         para.wrap(self.width, 100)
         para.drawOn(canv, self.leftMargin, y)
 

@@ -27,16 +27,17 @@ def reference_list(refs: ReferenceList, ctx: RenderContext, *, level: int) -> li
     style = ctx.styles.h1 if level == 0 else ctx.styles.h2
     story: list[Flowable] = [
         CondPageBreak(style.fontSize * 4),
-        heading_paragraph(ctx.headings.text(label), style, anchor=anchor, outline_title=label,
-                          level=level, section_title=label if level == 0 else None),
+        heading_paragraph(ctx.headings.text(label, style), style, anchor=anchor,
+                          outline_title=label, level=level,
+                          section_title=label if level == 0 else None),
     ]
     hanging = ctx.bibliography.engine.hanging
     entries = Node("L")  # the list is read as one: L > LI > LBody > BibEntry
+    entry_style = ctx.styles.reference_hanging if hanging else ctx.styles.reference
     for entry in refs.entries:
         # The target is set while drawing (no <a name> tag: CJK line breaking fails on it).
         story.append(tag(AnchoredParagraph(
-            f"{ctx.body.rich(entry.spans)}{backlinks(entry, ctx)}",
-            ctx.styles.reference_hanging if hanging else ctx.styles.reference,
+            f"{ctx.body.rich(entry.spans, entry_style)}{backlinks(entry, ctx)}", entry_style,
             bulletText=None if hanging else entry.label, anchor=entry.anchor,
         ), "BibEntry", parent=Node("LBody", Node("LI", entries))))
     return story
@@ -67,7 +68,7 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
     """Every key figure with the sources and locators it rests on, linked both ways."""
     labels = ctx.labels
     s = ctx.styles
-    header = [Paragraph(ctx.headings.text(text), s.evidence_header)
+    header = [Paragraph(ctx.headings.text(text, s.evidence_header), s.evidence_header)
               for text in (labels.figure, labels.section, labels.source, labels.locator)]
     rows: list[list] = [header]
     texts: list[list[str]] = [[labels.figure, labels.section, labels.source, labels.locator]]
@@ -78,27 +79,32 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
                 continue
             for figure in block.items:
                 anchor = ctx.figure_anchors.get(id(figure))
-                value = ctx.figures.text(figure.value)
+                # In the table's (body) font: the value, label and section title are
+                # checked against the body fonts too when there is an evidence appendix.
+                value = ctx.body.strong(figure.value, s.evidence_cell)
                 if anchor:
-                    value = ctx.figures.link("#" + anchor, value)
+                    value = ctx.body.link("#" + anchor, value)
                 first = len(rows)
-                figure_cell = Paragraph(f"<b>{value}</b> {ctx.body.rich(figure.label)}",
-                                        s.evidence_cell)
-                section_cell = Paragraph(ctx.headings.link(
-                    f"#sec-{number}", ctx.headings.text(section.title)), s.evidence_cell)
+                figure_cell = Paragraph(
+                    f"{value} {ctx.body.rich(figure.label, s.evidence_cell)}", s.evidence_cell)
+                section_cell = Paragraph(ctx.body.link(
+                    f"#sec-{number}", ctx.body.text(section.title, s.evidence_cell)),
+                    s.evidence_cell)
                 for item in figure.cite.items:
                     source = doc.source(item.id)
                     if source is None:
                         continue
                     marker = ctx.body.pieces(ctx.bibliography.marker(
-                        figure.cite, define=False, only=item)).lstrip("\u00a0")
+                        figure.cite, define=False, only=item), s.evidence_cell).lstrip("\u00a0")
                     texts.append([f"{figure.value} {figure.label.plain()}", section.title,
                                   f"[00] {source.title}", item.locator or "\u2014"])
                     rows.append([
                         figure_cell if len(rows) == first else "",
                         section_cell if len(rows) == first else "",
-                        Paragraph(f"{marker} {ctx.body.text(source.title)}", s.evidence_cell),
-                        Paragraph(ctx.body.text(item.locator or "\u2014"), s.evidence_cell),
+                        Paragraph(f"{marker} {ctx.body.text(source.title, s.evidence_cell)}",
+                                  s.evidence_cell),
+                        Paragraph(ctx.body.text(item.locator or "\u2014", s.evidence_cell),
+                                  s.evidence_cell),
                     ])
                 if len(rows) - first > 1:
                     spans += [("SPAN", (0, first), (0, len(rows) - 1)),
@@ -122,7 +128,7 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
                       ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
                       *spans,
                   ]))
-    return [heading_paragraph(ctx.headings.text(labels.evidence), s.h1, anchor="evidence",
+    return [heading_paragraph(ctx.headings.text(labels.evidence, s.h1), s.h1, anchor="evidence",
                               outline_title=labels.evidence, level=0,
                               section_title=labels.evidence),
             tag(table, "Table", header_rows=1)]

@@ -158,15 +158,16 @@ def title_block(brief: Brief, ctx: RenderContext) -> list[Flowable]:
         if logo is not None:
             story += [logo, Spacer(1, 3 * mm)]
     story += [
-        Paragraph(ctx.headings.text(ctx.labels.policy_brief.upper()), s.kicker),
-        tag(BalancedParagraph(ctx.headings.text(brief.title), s.title), "Title"),
+        Paragraph(ctx.headings.text(ctx.labels.policy_brief.upper(), s.kicker), s.kicker),
+        tag(BalancedParagraph(ctx.headings.text(brief.title, s.title), s.title), "Title"),
     ]
     if brief.subtitle:
-        story.append(Paragraph(ctx.headings.text(brief.subtitle), s.subtitle))
+        story.append(Paragraph(ctx.headings.text(brief.subtitle, s.subtitle), s.subtitle))
     story.append(HRFlowable(width="100%", thickness=1.4, color=ctx.colour("primary"),
                             spaceBefore=2 * mm, spaceAfter=1 * mm))
     story.append(Paragraph(
-        "\u2002\u00b7\u2002".join(ctx.headings.text(m) for m in _meta(brief, ctx)), s.meta))
+        "\u2002\u00b7\u2002".join(ctx.headings.text(m, s.meta) for m in _meta(brief, ctx)),
+        s.meta))
     story.append(HRFlowable(width="100%", thickness=0.5, color=ctx.colour("rule"),
                             spaceBefore=1 * mm, spaceAfter=ctx.theme.spacing.block))
     return story
@@ -184,15 +185,17 @@ def cover(brief: Brief, ctx: RenderContext) -> list[Flowable]:
             story.append(logo)
     story += [
         Spacer(1, ctx.frame_height * 0.22),
-        Paragraph(ctx.headings.text(ctx.labels.policy_brief.upper()), s.kicker),
-        tag(BalancedParagraph(ctx.headings.text(brief.title), s.cover_title), "Title"),
+        Paragraph(ctx.headings.text(ctx.labels.policy_brief.upper(), s.kicker), s.kicker),
+        tag(BalancedParagraph(ctx.headings.text(brief.title, s.cover_title), s.cover_title),
+            "Title"),
     ]
     if brief.subtitle:
-        story.append(Paragraph(ctx.headings.text(brief.subtitle), s.cover_subtitle))
+        story.append(Paragraph(ctx.headings.text(brief.subtitle, s.cover_subtitle),
+                               s.cover_subtitle))
     story.append(HRFlowable(width="35%", thickness=2.2, color=ctx.colour("accent"),
                             hAlign="LEFT", spaceBefore=3 * mm, spaceAfter=6 * mm))
     for line in _meta(brief, ctx):
-        story.append(Paragraph(ctx.headings.text(line), s.cover_meta))
+        story.append(Paragraph(ctx.headings.text(line, s.cover_meta), s.cover_meta))
     story.append(PageBreak())
     return story
 
@@ -201,7 +204,8 @@ def contents(doc: Document, ctx: RenderContext,
              anchor_pages: Mapping[str, int]) -> list[Flowable]:
     s = ctx.styles
     toc = Node("TOC")
-    story: list[Flowable] = [tag(Paragraph(ctx.headings.text(ctx.labels.contents), s.toc_title),
+    story: list[Flowable] = [tag(Paragraph(ctx.headings.text(ctx.labels.contents, s.toc_title),
+                                           s.toc_title),
                                  "Caption", parent=toc)]
     entries: list[tuple[str, str, int]] = []
     for target in ctx.targets.sections():
@@ -216,7 +220,7 @@ def contents(doc: Document, ctx: RenderContext,
     for title, anchor, level in entries:
         style = s.toc_0 if level == 0 else s.toc_1
         page = anchor_pages.get(anchor)
-        story.append(tag(TocEntry(ctx.headings.text(title), style, anchor,
+        story.append(tag(TocEntry(ctx.headings.text(title, style), style, anchor,
                                   str(page) if page else "", number_style.clone(
                                       "n", fontSize=style.fontSize, leading=style.leading,
                                       textColor=style.textColor)),
@@ -229,9 +233,11 @@ def contents(doc: Document, ctx: RenderContext,
 
 def key_messages(brief: Brief, ctx: RenderContext) -> list[Flowable]:
     s = ctx.styles
-    items = [ListItem(Paragraph(ctx.body.rich(m), s.box_item)) for m in brief.key_messages]
+    items = [ListItem(Paragraph(ctx.body.rich(m, s.box_item), s.box_item))
+             for m in brief.key_messages]
     inner: list[Flowable] = [
-        tag(Paragraph(ctx.headings.text(ctx.labels.key_messages), s.box_heading), "H1"),
+        tag(Paragraph(ctx.headings.text(ctx.labels.key_messages, s.box_heading), s.box_heading),
+            "H1"),
         tag(ListFlowable(items, bulletType="bullet", start="\u2022",
                          bulletColor=ctx.colour("accent"),
                          bulletFontName=ctx.font_for("\u2022", "body"),
@@ -251,7 +257,7 @@ def key_messages(brief: Brief, ctx: RenderContext) -> list[Flowable]:
 
 def section_title_markup(title: str, number: str, ctx: RenderContext) -> tuple[str, str]:
     """Heading markup and outline text, numbered when the theme says so."""
-    markup = ctx.headings.text(title)
+    markup = ctx.headings.text(title, ctx.styles.h1)
     if not ctx.theme.numbered_headings:
         return markup, title
     accent = ctx.theme.colours.accent
@@ -269,7 +275,8 @@ def section_flowables(section: Section, ctx: RenderContext) -> list[Flowable]:
                           level=0, section_title=section.title),
     ]
     if section.lead is not None:
-        story.append(tag(Paragraph(ctx.body.rich(section.lead), ctx.styles.lead), "P"))
+        lead = ctx.styles.lead
+        story.append(tag(Paragraph(ctx.headings.rich(section.lead, lead), lead), "P"))
     for block in section.blocks:
         if isinstance(block, Heading):
             story.append(CondPageBreak(ctx.styles.h2.fontSize * 5))

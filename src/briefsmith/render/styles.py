@@ -13,6 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
+from ..fonts import TABLES
 from ..theme import Theme
 from .cjk import teach_chinese_line_breaking
 from .fonts import RegisteredChain
@@ -109,7 +110,8 @@ def build_styles(theme: Theme, fonts: dict[str, RegisteredChain], language: str)
     )
     small = t.small
     cell = ParagraphStyle(
-        "table_cell", fontName=body_font, fontSize=t.table, leading=t.table * 1.3,
+        "table_cell", fontName=fonts.get(TABLES, fonts["body"]).font(), fontSize=t.table,
+        leading=t.table * 1.3,
         textColor=colour(c.text), alignment=TA_LEFT, hyphenationLang="",
         wordWrap="CJK" if cjk else None,
     )
