@@ -236,3 +236,13 @@ def test_a_figure_that_does_not_fit_floats_past_the_text_after_it(sample_project
     assert compares == after < figure
     reading = normalise(struct_text(document.path).all_text())
     assert reading.index("Figure 1: Job opportunities") < reading.index("International expansion")
+
+
+def test_evidence_lists_a_figures_sources_in_the_order_its_marker_shows(
+        sample_pdf: Path) -> None:
+    """``cite: renmin-2020; opportimes-alibaba`` prints as ``[1, 2]``: the appendix row
+    agrees (source 1 first), instead of following the order the YAML names them in."""
+    document = Pdf(sample_pdf)
+    evidence = normalise(document.page_text(document.pages - 1))
+    row = evidence[evidence.index("nearly 70 million"):evidence.index("around 50 million")]
+    assert row.index("[1]") < row.index("[2]")

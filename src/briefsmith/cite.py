@@ -117,6 +117,16 @@ class Bibliography:
         place = self._places.get(_key(citation))
         return place.anchor if place else None
 
+    def items_in_marker_order(self, citation: Citation) -> list[CiteItem]:
+        """The citation's items in the order its marker shows them (``[1, 2]`` even when
+        written ``[@b; @a]``), so an appendix listing them one by one agrees with the text."""
+        items = list(citation.items)
+        return self._sorted(items) if self.engine.layout.sort else items
+
+    def _sorted(self, items: list[CiteItem]) -> list[CiteItem]:
+        order = {sid: n for n, sid in enumerate(self.engine.order())}
+        return sorted(items, key=lambda i: order.get(i.id, 0))
+
     def marker(self, citation: Citation, *, define: bool = True,
                only: CiteItem | None = None) -> list[MarkerPiece]:
         """The marker for ``citation``: ``[1–3]``, ``(Smith 2020, p. 4; Li 2021)``...
@@ -135,8 +145,7 @@ class Bibliography:
             return []
         layout = self.engine.layout
         if layout.sort:
-            order = {sid: n for n, sid in enumerate(self.engine.order())}
-            items.sort(key=lambda i: order.get(i.id, 0))
+            items = self._sorted(items)
         pieces = [MarkerPiece("", name=place.anchor)] if define else []
         sup = layout.superscript
         if layout.prefix:

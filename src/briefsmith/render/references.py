@@ -90,7 +90,7 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
                 section_cell = Paragraph(ctx.body.link(
                     f"#sec-{number}", ctx.body.text(section.title, s.evidence_cell)),
                     s.evidence_cell)
-                for item in figure.cite.items:
+                for item in ctx.bibliography.items_in_marker_order(figure.cite):
                     source = doc.source(item.id)
                     if source is None:
                         continue
