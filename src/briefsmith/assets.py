@@ -33,6 +33,8 @@ _SVG_OUTSIDE_REFERENCE = re.compile(
 
 @dataclass(frozen=True)
 class ImageData:
+    """An image file's bytes and kind."""
+
     data: bytes
     kind: str  # "png", "jpeg" or "svg"
     path: str  # project-relative, for messages
@@ -171,6 +173,8 @@ _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 @dataclass(frozen=True)
 class ChartData:
+    """A chart's categories and series, read from a CSV file."""
+
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[float, ...]], ...]
 

@@ -93,6 +93,8 @@ class StyleEngine(Protocol):
 
 @dataclass(frozen=True)
 class _Place:
+    """Where a citation sits in the brief, in reading order."""
+
     anchor: str
     unit: int
     citation: Citation

@@ -62,6 +62,8 @@ INVALID: Any = _Invalid()
 
 @dataclasses.dataclass(frozen=True)
 class FieldInfo:
+    """A record field as the converter sees it: YAML key, type, default."""
+
     name: str
     key: str
     type: Any

@@ -146,6 +146,8 @@ def check_style(name: str, project: Project | None) -> str | None:
 
 @dataclass(frozen=True)
 class _StyleInfo:
+    """What the build needs to know about a CSL style file."""
+
     note: bool
     numeric: bool
     undefined_macros: tuple[tuple[int, str], ...] = ()  # (line, name) of each use

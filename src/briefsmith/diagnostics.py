@@ -99,6 +99,8 @@ PROJECT_WIDE = "*"
 
 @dataclass(frozen=True)
 class Problem:
+    """One error or warning, where it was found and what to do about it."""
+
     location: Location | None
     severity: Severity
     message: str

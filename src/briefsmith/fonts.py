@@ -48,7 +48,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -624,9 +624,13 @@ def _serves(face: FontFace, regular: FontFace, style: str) -> bool:
 def _has_most_letters(path: str, index: int, regular_path: str, regular_index: int) -> bool:
     """Whether a face has at least half the letters of alphabetic scripts (below U+2000)
     that its family's regular face has."""
-    letters = {cp for cp in coverage(regular_path, regular_index)
-               if cp < 0x2000 and unicodedata.category(chr(cp))[0] == "L"}
+    letters = _letters_below_2000() & coverage(regular_path, regular_index)
     return len(letters & coverage(path, index)) * 2 >= len(letters)
+
+
+@cache
+def _letters_below_2000() -> frozenset[int]:
+    return frozenset(cp for cp in range(0x2000) if unicodedata.category(chr(cp))[0] == "L")
 
 
 def resolve_chain(role: str, families: Sequence[str], index: FontIndex,
@@ -696,7 +700,7 @@ def embeddable_chain(chain: FontChain, chars: Iterable[str],
     set.  The first face that has a character in each fallback order keeps it, so the
     renderer's choice of face is the same as with the whole fonts.
     """
-    wanted = frozenset(ord(c) for c in chars)
+    wanted = _code_points(chars if isinstance(chars, frozenset) else frozenset(chars))
     real = chain.real_styles()
     needed = _needed_by_face(chain, wanted)
     # Only faces that may draw digits are asked for their substitutions (reading a CJK
@@ -718,10 +722,12 @@ def embeddable_chain(chain: FontChain, chars: Iterable[str],
     return replace(chain, faces=tuple(faces), real=real)
 
 
+@cache
 def digit_substitutions(path: str, index: int,
                         features: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
     """``(code point, glyph)`` for each digit 0-9 whose glyph the font's single
-    substitutions for ``features`` (applied in order) change; kept on disk like coverage."""
+    substitutions for ``features`` (applied in order) change; kept on disk like coverage,
+    and read once per process (every brief of a batch asks)."""
     cache_file = _coverage_cache_file(path, index, "digits-" + "-".join(features))
     if cache_file is not None:
         try:
@@ -782,17 +788,33 @@ def _needed_by_face(chain: FontChain, wanted: frozenset[int]) -> dict[tuple[str,
     kept everywhere: they stay in the run of the character before them, whatever its
     face."""
     coverage = chain.styled_coverage()
-    marks = {cp for cp in wanted
-             if unicodedata.combining(chr(cp)) or not needs_glyph(chr(cp))}
-    needed: dict[tuple[str, int], set[int]] = {}
+    marks = frozenset(filter(_kept_everywhere, wanted))
+    # What is left for each face, per style; ``left`` is a new set only when a face took
+    # something, so a face gets few distinct sets to unite (not one per fallback entry).
+    parts: dict[tuple[str, int], dict[int, frozenset[int]]] = {}
     for style in STYLES:
         entries, sets = coverage.fallback_entries(style)
-        left = set(wanted)
-        for (family, face_style), cps in zip(entries, sets, strict=True):
+        left = wanted
+        for position, (family, face_style) in enumerate(entries):
             face = chain.faces[family][face_style]
-            needed.setdefault((face.path, face.index), set(marks)).update(left)
-            left -= cps
-    return {key: frozenset(chars) for key, chars in needed.items()}
+            parts.setdefault((face.path, face.index), {})[id(left)] = left
+            # Once every character has a face, the fallbacks' maps are not read.
+            if left and not left.isdisjoint(sets[position]):
+                left = left - sets[position]
+    return {key: marks.union(*kept.values()) for key, kept in parts.items()}
+
+
+@lru_cache(maxsize=16)
+def _code_points(chars: frozenset[str]) -> frozenset[int]:
+    """The code points of ``chars`` (every role's chain of a brief asks for the same)."""
+    return frozenset(map(ord, chars))
+
+
+@cache
+def _kept_everywhere(cp: int) -> bool:
+    """Spaces and combining marks: every face gets them (see :func:`_needed_by_face`);
+    asked of the same few hundred characters by every brief of a batch."""
+    return bool(unicodedata.combining(chr(cp))) or not needs_glyph(chr(cp))
 
 
 # The code points of converted copies planned but not made yet, by (path, index).
@@ -914,7 +936,13 @@ def _cff_to_glyf(font: TTFont) -> None:
 
 
 def _truetype_cache_dir() -> Path:
-    folder = _cache_file().parent / f"truetype-v{_TRUETYPE_VERSION}"
+    return _usable_folder(_cache_file().parent / f"truetype-v{_TRUETYPE_VERSION}")
+
+
+@cache
+def _usable_folder(folder: Path) -> Path:
+    """``folder``, made if need be, or a temporary one if it cannot be; decided once per
+    process and folder (every face of every brief asks)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
@@ -925,6 +953,7 @@ def _truetype_cache_dir() -> Path:
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)  # removed since it was first made?
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_bytes(data)
     tmp.replace(target)

@@ -21,6 +21,8 @@ _SPOKEN_ONLY = frozenset({"logo", "chart_kinds", "link_to", "go_to", "citation_i
 
 @dataclass(frozen=True)
 class Labels:
+    """The words briefsmith prints itself, in one language."""
+
     key_messages: str
     references: str
     contents: str

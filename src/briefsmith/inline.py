@@ -37,6 +37,8 @@ def _nowhere(_offset: int) -> Location:
 
 @dataclass
 class ParseResult:
+    """Inline markup parsed into spans, and what was wrong with it."""
+
     spans: tuple[Inline, ...]
     problems: list[tuple[int, str]] = field(default_factory=list)
 

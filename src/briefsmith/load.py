@@ -116,6 +116,8 @@ class Scalar(Node):
 
 @dataclass(frozen=True, eq=False)
 class Mapping(Node):
+    """A YAML mapping node with its position."""
+
     entries: tuple[tuple[Scalar, Node], ...]
 
     @property
@@ -143,6 +145,8 @@ class Mapping(Node):
 
 @dataclass(frozen=True, eq=False)
 class Sequence(Node):
+    """A YAML sequence node with its position."""
+
     items: tuple[Node, ...]
 
     @property

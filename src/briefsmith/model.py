@@ -130,21 +130,29 @@ class Cell(str):
 
 @dataclass(frozen=True)
 class Text:
+    """Plain inline text."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Strong:
+    """Inline text set in bold (``**...**``)."""
+
     children: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
 class Emphasis:
+    """Inline text set in italic (``*...*``)."""
+
     children: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
 class Link:
+    """An inline link to a web or mail address (``[text](url)``)."""
+
     children: tuple[Inline, ...]
     url: str
     at: Location = located()
@@ -165,6 +173,8 @@ class CiteItem:
 
 @dataclass(frozen=True)
 class Citation:
+    """One or more citations in running text (``[@source, p. 3; @other]``)."""
+
     items: tuple[CiteItem, ...]
     at: Location = located()
 
@@ -236,6 +246,8 @@ class Block:
 @block("paragraph", shorthand="text")
 @dataclass(frozen=True, kw_only=True)
 class Paragraph(Block):
+    """A paragraph of running text."""
+
     text: RichText = spec(doc="the paragraph, with **bold**, *italic*, [links](url) and [@cites]")
     uncited: str | None = spec(default=None, role="",
                                doc="why the paragraph needs no citation when citations are "
@@ -257,6 +269,8 @@ class Heading(Block):
 @block("list", shorthand="items")
 @dataclass(frozen=True, kw_only=True)
 class BulletList(Block):
+    """A bulleted or numbered list."""
+
     items: tuple[RichText, ...] = spec(doc="the list items")
     ordered: bool = spec(default=False, doc="number the items instead of bulleting them")
     uncited: str | None = spec(default=None, role="",
@@ -266,6 +280,8 @@ class BulletList(Block):
 
 @dataclass(frozen=True, kw_only=True)
 class KeyFigure:
+    """One headline number with what it measures and its source."""
+
     # (The evidence appendix sets both in the body font: checked when there is one.)
     value: str = spec(doc="the figure as it should be printed, e.g. '70 million'",
                       role="figures")
@@ -277,12 +293,16 @@ class KeyFigure:
 @block("key_figures", shorthand="items")
 @dataclass(frozen=True, kw_only=True)
 class KeyFigures(Block):
+    """A grid of key figures."""
+
     items: tuple[KeyFigure, ...] = spec(doc="the figures, shown as callouts in a grid")
     at: Location = located()
 
 
 @dataclass(frozen=True, kw_only=True)
 class TimelineEntry:
+    """One dated event of a timeline."""
+
     date: PartialDate = spec(doc="when: YYYY, YYYY-MM or YYYY-MM-DD")
     event: RichText = spec(doc="what happened")
     cite: Citation | None = spec(default=None, doc="the source(s) for the entry")
@@ -292,6 +312,8 @@ class TimelineEntry:
 @block("timeline", shorthand="entries")
 @dataclass(frozen=True, kw_only=True)
 class Timeline(Block):
+    """Dated events in order."""
+
     entries: tuple[TimelineEntry, ...] = spec(doc="the dated events, oldest first")
     at: Location = located()
 
@@ -299,6 +321,8 @@ class Timeline(Block):
 @block("quote", shorthand="text")
 @dataclass(frozen=True, kw_only=True)
 class Quote(Block):
+    """A quotation, with who said it."""
+
     text: RichText = spec(doc="the quoted words")
     attribution: RichText | None = spec(default=None, doc="who said it, with a citation",
                                         role="headings")
@@ -338,6 +362,8 @@ class Table(Block):
 
 @dataclass(frozen=True, kw_only=True)
 class Series:
+    """One series of a chart: a name and a number per category."""
+
     name: str = spec(doc="the series' name, shown in the legend", role="figures")
     values: tuple[float, ...] = spec(doc="one number per category")
     at: Location = located()
@@ -369,6 +395,8 @@ class Chart(Block):
 @block("image")
 @dataclass(frozen=True, kw_only=True)
 class Image(Block):
+    """A picture from content/, with a numbered caption when it has one."""
+
     file: ImageFile = spec(doc="a PNG, JPEG or SVG file in content/", role="")
     alt: str = spec(doc="what the image shows, for readers who cannot see it", role="")
     caption: RichText | None = spec(default=None, doc="the numbered caption, 'Figure N: ...'",
@@ -385,6 +413,8 @@ class Image(Block):
 
 @dataclass(frozen=True, kw_only=True)
 class Section:
+    """A section file: a heading and its blocks."""
+
     title: str = spec(doc="the section heading", role="headings")
     id: str | None = spec(default=None, doc="a label for cross-references, e.g. 'sec:jobs'",
                           role="")
@@ -458,6 +488,8 @@ class PdfSettings:
 
 @dataclass(frozen=True, kw_only=True)
 class Brief:
+    """A brief file: the title page's facts, the section files and the citation settings."""
+
     title: str = spec(doc="the brief's title", role="headings")
     date: dt.date = spec(doc="the publication date, YYYY-MM-DD")
     sections: tuple[SectionRef, ...] = spec(doc="section files inside content/, in order")

@@ -96,6 +96,8 @@ class UsageError(Exception):
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """How ``build`` and ``check`` were asked to run."""
+
     output_dir: Path | None = None
     theme: str | None = None
     strict: bool = False
@@ -108,6 +110,8 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class BriefResult:
+    """One rendered and written PDF."""
+
     name: str
     output: Path
     pages: int
@@ -130,6 +134,8 @@ class Progress(Protocol):
 
 @dataclass
 class RunReport:
+    """What a run found and made."""
+
     problems: list[Problem] = field(default_factory=list)
     results: list[BriefResult] = field(default_factory=list)
     strict: bool = False
@@ -146,6 +152,8 @@ class RunReport:
 
 @dataclass(frozen=True)
 class BriefListing:
+    """One brief as ``briefsmith list`` shows it."""
+
     name: str
     path: str
     title: str | None
@@ -297,6 +305,8 @@ class _Run:
 
 @dataclass
 class _Prepared:
+    """One brief read and validated, with what its PDF depends on."""
+
     doc: Document
     theme: Theme | None
     chains: dict[str, FontChain] | None

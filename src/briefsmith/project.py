@@ -95,6 +95,8 @@ def project_file(folder: str, *, suffixes: tuple[str, ...] = (), what: str = "fi
 
 @dataclass(frozen=True)
 class Project:
+    """A project folder: briefs/, content/, styles/ and fonts/."""
+
     root: Path
 
     @classmethod

@@ -41,6 +41,8 @@ def unsupported(text: str) -> Iterator[tuple[str, str, str]]:
     A run is a stretch of characters with the same reason (a Hebrew word, with the spaces
     between its words), so ``שלום עולם`` is one problem, not eight.
     """
+    if text.isascii():  # no ASCII character is refused: the common case, decided at once
+        return
     seen: set[tuple[str, str]] = set()
     index = 0
     while index < len(text):

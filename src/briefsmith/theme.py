@@ -100,6 +100,8 @@ register_scalar(Template, Template.parse, schema={
 
 @dataclass(frozen=True, kw_only=True)
 class Margins:
+    """The page margins."""
+
     top: Length = spec(doc="space above the text block")
     bottom: Length = spec(doc="space below the text block")
     left: Length = spec(doc="space left of the text block")
@@ -109,6 +111,8 @@ class Margins:
 
 @dataclass(frozen=True, kw_only=True)
 class PageTheme:
+    """Paper, margins and columns."""
+
     size: Literal["A4", "Letter", "Legal", "A5"] = spec(doc="the paper size")
     margins: Margins = spec(doc="page margins")
     columns: Literal["1", "2"] = spec(doc="text columns after the title block: 1 or 2")
@@ -122,6 +126,8 @@ class PageTheme:
 
 @dataclass(frozen=True, kw_only=True)
 class Colours:
+    """The theme's palette."""
+
     primary: Colour = spec(doc="headings, title band, figure values")
     accent: Colour = spec(doc="highlights and rules under headings")
     text: Colour = spec(doc="body text")
@@ -136,6 +142,8 @@ class Colours:
 
 @dataclass(frozen=True, kw_only=True)
 class FontRoles:
+    """The font fallback chain of each role."""
+
     body: tuple[str, ...] = spec(doc="font families for running text, first match wins")
     headings: tuple[str, ...] = spec(doc="font families for headings and the title")
     figures: tuple[str, ...] = spec(doc="font families for key-figure values")
@@ -149,6 +157,8 @@ class FontRoles:
 
 @dataclass(frozen=True, kw_only=True)
 class TypeScale:
+    """Type sizes and line height."""
+
     body: float = spec(doc="body text size in points")
     leading: float = spec(doc="line height as a multiple of the size, e.g. 1.4")
     small: float = spec(doc="size of captions, notes, references, running heads")
@@ -163,6 +173,8 @@ class TypeScale:
 
 @dataclass(frozen=True, kw_only=True)
 class Spacing:
+    """Vertical space between paragraphs, blocks and sections."""
+
     paragraph: Length = spec(doc="space after a paragraph")
     block: Length = spec(doc="space around boxes, grids and timelines")
     section: Length = spec(doc="space above a section heading")
@@ -171,6 +183,8 @@ class Spacing:
 
 @dataclass(frozen=True, kw_only=True)
 class RunningText:
+    """A running head or foot: text at the left, middle and right."""
+
     left: Template | None = spec(default=None, doc="text at the left")
     center: Template | None = spec(default=None, doc="text in the middle")
     right: Template | None = spec(default=None, doc="text at the right")
@@ -179,6 +193,8 @@ class RunningText:
 
 @dataclass(frozen=True, kw_only=True)
 class Theme:
+    """A theme file: the look of the PDF."""
+
     page: PageTheme = spec(doc="paper and margins")
     colours: Colours = spec(doc="the palette")
     fonts: FontRoles = spec(doc="font fallback chains per role")

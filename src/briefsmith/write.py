@@ -37,6 +37,8 @@ _TEMPORARY = re.compile(r"^\..+\.([0-9]+)\.[^.]+\.tmp$")
 
 @dataclass(frozen=True)
 class ManifestEntry:
+    """One PDF's entry in the manifest."""
+
     brief: str
     output: str
     pages: int

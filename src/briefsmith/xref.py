@@ -22,6 +22,8 @@ PREFIX_OF_KIND = {"figure": "fig", "table": "tbl", "section": "sec"}
 
 @dataclass(frozen=True)
 class Target:
+    """A numbered figure, table or section that cross-references name."""
+
     kind: str  # "figure", "table" or "section"
     number: str  # "2", or "3.1" for a sub-heading
     anchor: str  # the PDF link target
@@ -33,6 +35,8 @@ class Target:
 
 @dataclass(frozen=True)
 class Targets:
+    """Every cross-reference target of a brief, by place and by label."""
+
     ordered: tuple[Target, ...]
     _by_place: dict[Location, Target]
     _by_id: dict[str, Target]

@@ -23,6 +23,8 @@ __all__ = ["FinishedPdf", "finish_pdf"]
 
 @dataclass(frozen=True)
 class FinishedPdf:
+    """The PDF as written, and why it is not PDF/A if it was asked to be."""
+
     data: bytes
     # Why the file cannot be called PDF/A (empty when it was not asked for or passed).
     pdfa_violations: tuple[str, ...] = ()

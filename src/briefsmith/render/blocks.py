@@ -15,7 +15,6 @@ from reportlab.platypus import (
     KeepTogether,
     ListFlowable,
     ListItem,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -40,6 +39,7 @@ from ..model import (
 from .charts import chart_description, chart_drawing
 from .context import AnchoredParagraph, RenderContext, heading_paragraph, located_at, tag
 from .figures import caption_paragraph, data_table, figure_flowables, image_flowable
+from .paragraph import Paragraph
 from .tagging import Node
 
 __all__ = ["RENDERERS", "image_flowable", "render_block", "renders"]

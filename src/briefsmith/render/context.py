@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, TableStyle
+from reportlab.platypus import Flowable, TableStyle
 
 from ..assets import Assets
 from ..cite import Bibliography
@@ -19,6 +19,7 @@ from ..model import Citation
 from ..theme import Theme
 from ..xref import Targets
 from .markup import MarkupWriter
+from .paragraph import Paragraph
 from .styles import Styles
 
 
@@ -37,6 +38,8 @@ def tag(flowable: Flowable, role: str, **facts: object) -> Flowable:
 
 @dataclass(frozen=True)
 class RenderContext:
+    """What every block renderer needs: theme, styles, labels, fonts."""
+
     theme: Theme
     styles: Styles
     labels: Labels

@@ -13,13 +13,14 @@ from collections.abc import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from reportlab.platypus import Image as ImageFlowable
 
 from ..assets import ImageData
 from ..model import Citation, RichText
 from ..xref import Target
 from .context import Anchor, AnchoredParagraph, RenderContext, tag
+from .paragraph import Paragraph
 from .tagging import Node
 
 # A cell counts as a number when it is digits with grouping, a decimal part, a sign, a

@@ -38,7 +38,6 @@ from reportlab.platypus import (
     LayoutError,
     NextPageTemplate,
     PageTemplate,
-    Paragraph,
     Spacer,
 )
 
@@ -46,6 +45,7 @@ from ..diagnostics import Location
 from ..theme import RunningText, Template, Theme
 from .keep import KeepWithNext
 from .markup import MarkupWriter
+from .paragraph import Paragraph
 from .styles import Styles
 from .tagging import TaggingCanvas, artifact
 
@@ -65,6 +65,8 @@ class RenderError(Exception):
 
 @dataclass(frozen=True)
 class Metadata:
+    """The document information written into the PDF."""
+
     title: str
     author: str
     subject: str
@@ -86,6 +88,8 @@ class RunningValues:
 
 @dataclass(frozen=True)
 class RenderedPdf:
+    """The PDF's bytes, its page count and the layout passes it took."""
+
     data: bytes
     pages: int
     passes: int

@@ -9,12 +9,13 @@ when it is cited several times, each letter linking to one citation, in reading 
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
+from reportlab.platypus import CondPageBreak, Flowable, Table
 
 from ..cite import Entry, ReferenceList
 from ..model import Document, KeyFigures
 from .context import AnchoredParagraph, RenderContext, heading_paragraph, tag
 from .figures import column_widths
+from .paragraph import Paragraph
 from .tagging import Node
 
 UP = "\u2191"

@@ -15,7 +15,6 @@ from reportlab.platypus import (
     ListFlowable,
     ListItem,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -24,6 +23,7 @@ from ..model import Brief, Document, Heading, KeyFigures, Section
 from .blocks import image_flowable, render_block
 from .context import Anchor, RenderContext, heading_paragraph, located_at, tag
 from .page import ColumnStart, column_width
+from .paragraph import Paragraph
 from .references import evidence_appendix, reference_list
 from .tagging import Node, artifact
 

@@ -22,6 +22,8 @@ from .hyphenation import preload as preload_hyphenation
 
 @dataclass(frozen=True)
 class Styles:
+    """The paragraph styles of every kind of text, made from the theme."""
+
     body: ParagraphStyle
     lead: ParagraphStyle
     bullet: ParagraphStyle
