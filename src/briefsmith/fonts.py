@@ -37,6 +37,7 @@ It reads fonts with fontTools only; registering them with ReportLab is the rende
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import io
@@ -336,27 +337,62 @@ def coverage(path: str, index: int) -> frozenset[int]:
 
     Reading a CJK font's character map takes longer than laying out a brief, so the
     answer is kept on disk as ranges, keyed by the file's path, size and modification time.
+    Questions about a few code points (:func:`covered_among`) are answered from the ranges,
+    without making the set: for a CJK face that is tens of thousands of numbers.
     """
     planned = _PLANNED.get((path, index))
     if planned is not None:  # a converted copy not made yet: it will hold exactly these
         return planned
+    starts, ends = _read_ranges(path, index)
+    found = frozenset(chain.from_iterable(map(range, starts, ends)))
+    _LOADED[path, index] = found
+    return found
+
+
+# The faces whose code points :func:`coverage` has made into a set in this process.
+_LOADED: dict[tuple[str, int], frozenset[int]] = {}
+
+
+def covered_among(path: str, index: int, cps: frozenset[int]) -> frozenset[int]:
+    """The code points of ``cps`` the face has: ``cps & coverage(path, index)``, from the
+    face's ranges when its set has not been made."""
+    known = _PLANNED.get((path, index)) or _LOADED.get((path, index))
+    if known is not None:
+        return cps & known
+    starts, ends = _ranges_of(path, index)
+    return frozenset(cp for cp in cps
+                     if (at := bisect.bisect_right(starts, cp) - 1) >= 0 and cp < ends[at])
+
+
+@cache
+def _ranges_of(path: str, index: int) -> tuple[list[int], list[int]]:
+    return _read_ranges(path, index)
+
+
+def _first_code_point(path: str, index: int) -> int:
+    known = _PLANNED.get((path, index)) or _LOADED.get((path, index))
+    return min(known) if known is not None else _ranges_of(path, index)[0][0]
+
+
+def _read_ranges(path: str, index: int) -> tuple[list[int], list[int]]:
+    """The face's runs of code points as ``(starts, ends)``, ends exclusive: from the disk
+    cache, or read from the font (and cached)."""
     cache_file = _coverage_cache_file(path, index)
     if cache_file is not None:
         try:
             flat = json.loads(cache_file.read_text(encoding="utf-8"))
             if len(flat) % 2:
                 raise ValueError("unpaired range")
-            ends = [end + 1 for end in flat[1::2]]
-            return frozenset(chain.from_iterable(map(range, flat[::2], ends)))
+            return flat[::2], [end + 1 for end in flat[1::2]]
         except (OSError, ValueError, TypeError):
             pass
     from fontTools.ttLib import TTFont
 
     with TTFont(path, fontNumber=index, lazy=True) as font:
-        found = frozenset(font.getBestCmap() or {})
+        flat = _ranges(frozenset(font.getBestCmap() or {}))
     if cache_file is not None:
-        _write_cache(cache_file, _ranges(found))
-    return found
+        _write_cache(cache_file, flat)
+    return flat[::2], [end + 1 for end in flat[1::2]]
 
 
 def _ranges(codepoints: frozenset[int]) -> list[int]:
@@ -456,9 +492,19 @@ class ChainCoverage:
     """
 
     def __init__(self, sets: Callable[[str], tuple[frozenset[int], ...]],
-                 real: Callable[[str], tuple[bool, ...]] | None = None) -> None:
+                 real: Callable[[str], tuple[bool, ...]] | None = None, *,
+                 face: Callable[[int, str], frozenset[int]] | None = None,
+                 has: Callable[[int, str, int], bool] | None = None,
+                 families: int | None = None) -> None:
+        """``face(family, style)``, when given, reads one face's code points (``sets``
+        reads all families' of a style), ``has(family, style, code)`` answers for one
+        character without making the face's set, and ``families`` is how many there are:
+        then a text the first face can set reads no other face's character map."""
         self._sets = sets
         self._real = real
+        self._face = face
+        self._has = has
+        self._families = families
         self._cache: dict[str, tuple[frozenset[int], ...]] = {}
         self._entries: dict[str, tuple[tuple[tuple[int, str], ...], Sequence[frozenset[int]]]] = {}
 
@@ -473,10 +519,12 @@ class ChainCoverage:
         return self._cache[style]
 
     def face_set(self, family: int, style: str) -> frozenset[int]:
+        if self._face is not None and style not in self._cache:
+            return self._face(family, style)
         return self.sets(style)[family]
 
     def __len__(self) -> int:
-        return len(self.sets())
+        return self._families if self._families is not None else len(self.sets())
 
     def fallback_entries(self, style: str) -> tuple[tuple[tuple[int, str], ...],
                                                     Sequence[frozenset[int]]]:
@@ -517,11 +565,14 @@ class ChainCoverage:
     def covers(self, char: str) -> bool:
         """Whether some face of the chain, in any style, has a glyph for ``char``."""
         code = ord(char)
+        if self._has is not None:
+            return any(self._has(family, style, code)
+                       for style in STYLES for family in range(len(self)))
         return any(code in cps for style in STYLES for cps in self.sets(style))
 
     def uncovered(self, text: str) -> list[str]:
         """The distinct characters of ``text`` no face of the chain can draw, in order."""
-        if _all_in_first(text, self.sets()):
+        if len(self) and _all_in_first(text, (self.face_set(0, "regular"),)):
             return []
         return [char for char in dict.fromkeys(text) if needs_glyph(char)
                 and not self.covers(char)]
@@ -609,7 +660,19 @@ class FontChain:
     def styled_coverage(self) -> ChainCoverage:
         real = self.real_styles()
         return ChainCoverage(self.coverage,
-                             lambda style: tuple(style in styles for styles in real))
+                             lambda style: tuple(style in styles for styles in real),
+                             face=self.face_coverage, has=self.face_has,
+                             families=len(self.faces))
+
+    def face_coverage(self, family: int, style: str) -> frozenset[int]:
+        """The code points of one family's face for ``style``."""
+        face = self.faces[family][style]
+        return coverage(face.path, face.index)
+
+    def face_has(self, family: int, style: str, code: int) -> bool:
+        """Whether one family's face for ``style`` has ``code``."""
+        face = self.faces[family][style]
+        return bool(covered_among(face.path, face.index, frozenset((code,))))
 
 
 def _serves(face: FontFace, regular: FontFace, style: str) -> bool:
@@ -624,8 +687,19 @@ def _serves(face: FontFace, regular: FontFace, style: str) -> bool:
 def _has_most_letters(path: str, index: int, regular_path: str, regular_index: int) -> bool:
     """Whether a face has at least half the letters of alphabetic scripts (below U+2000)
     that its family's regular face has."""
-    letters = _letters_below_2000() & coverage(regular_path, regular_index)
-    return len(letters & coverage(path, index)) * 2 >= len(letters)
+    letters = _letters_of(regular_path, regular_index)
+    return len(letters & _letters_of(path, index)) * 2 >= len(letters)
+
+
+def _letters_of(path: str, index: int) -> frozenset[int]:
+    """The face's letters below U+2000 (from its ranges: a CJK face's set is not made)."""
+    known = _PLANNED.get((path, index)) or _LOADED.get((path, index))
+    if known is not None:
+        return known & _letters_below_2000()
+    starts, ends = _ranges_of(path, index)
+    return _letters_below_2000().intersection(chain.from_iterable(
+        range(start, min(end, 0x2000)) for start, end in zip(starts, ends, strict=True)
+        if start < 0x2000))
 
 
 @cache
@@ -793,14 +867,16 @@ def _needed_by_face(chain: FontChain, wanted: frozenset[int]) -> dict[tuple[str,
     # something, so a face gets few distinct sets to unite (not one per fallback entry).
     parts: dict[tuple[str, int], dict[int, frozenset[int]]] = {}
     for style in STYLES:
-        entries, sets = coverage.fallback_entries(style)
+        entries, _ = coverage.fallback_entries(style)
         left = wanted
-        for position, (family, face_style) in enumerate(entries):
+        for family, face_style in entries:
             face = chain.faces[family][face_style]
             parts.setdefault((face.path, face.index), {})[id(left)] = left
-            # Once every character has a face, the fallbacks' maps are not read.
-            if left and not left.isdisjoint(sets[position]):
-                left = left - sets[position]
+            # Once every character has a face, the fallbacks' maps are not read; a few
+            # characters left for a CJK face are looked up without making its whole set.
+            taken = covered_among(face.path, face.index, left) if left else left
+            if taken:
+                left = left - taken
     return {key: marks.union(*kept.values()) for key, kept in parts.items()}
 
 
@@ -831,8 +907,9 @@ def truetype_face(face: FontFace, wanted: frozenset[int],
     fallback font a brief never uses (Chinese in an English brief) costs nothing."""
     source = Path(face.path)
     stat = source.stat()
-    has = coverage(face.path, face.index)
-    covered = tuple(sorted(wanted & has)) or (min(has),)  # ReportLab refuses an empty cmap
+    # ReportLab refuses an empty cmap: a copy for no character keeps the face's first.
+    covered = tuple(sorted(covered_among(face.path, face.index, wanted))) \
+        or (_first_code_point(face.path, face.index),)
     digest = hashlib.sha256(json.dumps(
         [_TRUETYPE_VERSION, face.path, face.index, stat.st_size, stat.st_mtime_ns, covered,
          [list(pair) for pair in digits]],
