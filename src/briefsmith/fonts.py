@@ -349,6 +349,12 @@ def coverage(path: str, index: int) -> frozenset[int]:
     return found
 
 
+# More code points than this, asked of a face with at most _SMALL_FACE, make its set
+# (kept for the process); otherwise they are looked up in its ranges.  Making the set of
+# a Latin face costs about as much as looking up a few hundred code points; a CJK face's
+# costs ten times more.
+_FEW = 64
+_SMALL_FACE = 10_000
 # The faces whose code points :func:`coverage` has made into a set in this process.
 _LOADED: dict[tuple[str, int], frozenset[int]] = {}
 
@@ -360,6 +366,8 @@ def covered_among(path: str, index: int, cps: frozenset[int]) -> frozenset[int]:
     if known is not None:
         return cps & known
     starts, ends = _ranges_of(path, index)
+    if len(cps) > _FEW and _size_of(path, index) <= _SMALL_FACE:
+        return cps & coverage(path, index)  # many questions: the set is worth making
     return frozenset(cp for cp in cps
                      if (at := bisect.bisect_right(starts, cp) - 1) >= 0 and cp < ends[at])
 
@@ -367,6 +375,12 @@ def covered_among(path: str, index: int, cps: frozenset[int]) -> frozenset[int]:
 @cache
 def _ranges_of(path: str, index: int) -> tuple[list[int], list[int]]:
     return _read_ranges(path, index)
+
+
+@cache
+def _size_of(path: str, index: int) -> int:
+    starts, ends = _ranges_of(path, index)
+    return sum(ends) - sum(starts)
 
 
 def _first_code_point(path: str, index: int) -> int:
@@ -414,6 +428,13 @@ def _coverage_cache_file(path: str, index: int, kind: str = "coverage") -> Path 
     key = f"{path}\0{index}\0{stat.st_size}\0{stat.st_mtime_ns}"
     digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     return cache_dir() / f"{kind}-v{_CACHE_VERSION}" / f"{digest}.json"
+
+
+def inks_all_but_spaces(text: str) -> bool:
+    """Whether every character of ``text`` except the ASCII space takes ink (see
+    :func:`needs_glyph`), decided at C speed: printable text has no control or format
+    characters and no spaces other than U+0020."""
+    return text.isprintable() and _INVISIBLE.isdisjoint(text)
 
 
 def needs_glyph(char: str) -> bool:

@@ -638,7 +638,9 @@ def walk_source_citations(value: object) -> Iterator[CiteItem]:
 
 def walk_records(value: object) -> Iterator[object]:
     """Every dataclass record in a tree, parents before children, in reading order."""
-    if isinstance(value, tuple):
+    if type(value) is Section:
+        yield from _section_records(value)
+    elif isinstance(value, tuple):
         for item in value:
             if _has_records(item):
                 yield from walk_records(item)
@@ -648,6 +650,25 @@ def walk_records(value: object) -> Iterator[object]:
             child = getattr(value, name)
             if _has_records(child):
                 yield from walk_records(child)
+
+
+# A section's records, walked once: the validator, the citation stage and the renderer
+# walk every section of every brief several times, and the briefs of a batch share their
+# sections (records are immutable, so the walk cannot change).  By the section object
+# (kept, so its id stays its own); the oldest forgotten first, so memory stays flat.
+_WALKED: dict[int, tuple[Section, tuple[object, ...]]] = {}
+_WALKED_KEPT = 256
+
+
+def _section_records(section: Section) -> tuple[object, ...]:
+    kept = _WALKED.get(id(section))
+    if kept is None or kept[0] is not section:
+        if len(_WALKED) >= _WALKED_KEPT:
+            del _WALKED[next(iter(_WALKED))]
+        kept = _WALKED[id(section)] = (section, (section, *(
+            record for name in _walked_fields(Section) or ()
+            for record in walk_records(getattr(section, name)))))
+    return kept[1]
 
 
 def walk_files(value: object) -> Iterator[tuple[ProjectPath, Location]]:

@@ -243,6 +243,8 @@ class _Run:
     _font_index: FontIndex | None = None
     _themes: dict[str, tuple[Theme | None, dict[str, FontChain] | None]] = field(
         default_factory=dict)
+    # Sections with typographic quotes, shared by the briefs that use them.
+    quoted: dict[tuple[int, str], tuple[object, object]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.reader = ContentReader(self.project, self.problems)
@@ -346,7 +348,8 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
         if doc is None:
             failed.add(path.stem)
         else:  # typographic quotes before validation: the glyph check sees what prints
-            docs.append(typeset_quotes(doc, labels_for(doc.brief.language).quotes))
+            docs.append(typeset_quotes(doc, labels_for(doc.brief.language).quotes,
+                                       run.quoted))
     # A brief, section or block that failed to convert takes its citations with it, so
     # "never cited" would be a knock-on warning: only warn when everything was read whole.
     read_whole = len(run.problems.errors) == errors_before

@@ -35,10 +35,26 @@ def smart_quotes(text: str, quotes: str, previous: str = "") -> str:
     return "".join(out)
 
 
-def typeset_quotes(doc: Document, quotes: str) -> Document:
-    """The brief and its sections with typographic quotes in every printed text."""
+def typeset_quotes(doc: Document, quotes: str,
+                   done: dict[tuple[int, str], tuple[Any, Any]] | None = None) -> Document:
+    """The brief and its sections with typographic quotes in every printed text.
+
+    ``done`` remembers each section's result (by the section object and the marks): the
+    briefs of a batch that share a section then share one typeset copy of it, and work
+    done on a section once per process (see :func:`briefsmith.model.walk_records`) is
+    done once for all of them."""
     return dataclasses.replace(doc, brief=_record(doc.brief, quotes),
-                               sections=tuple(_record(s, quotes) for s in doc.sections))
+                               sections=tuple(_section(s, quotes, done) for s in doc.sections))
+
+
+def _section(section: Any, quotes: str,
+             done: dict[tuple[int, str], tuple[Any, Any]] | None) -> Any:
+    if done is None:
+        return _record(section, quotes)
+    key = (id(section), quotes)
+    if key not in done:  # the section is kept with its result: its id stays its own
+        done[key] = (section, _record(section, quotes))
+    return done[key][1]
 
 
 def _value(value: Any, quotes: str) -> Any:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from reportlab.lib.styles import ParagraphStyle
 
 from ..cite import MarkerPiece
-from ..fonts import STYLES, needs_glyph
+from ..fonts import STYLES, inks_all_but_spaces, needs_glyph
 from ..model import (
     Citation,
     Emphasis,
@@ -59,6 +59,8 @@ def _inked(run: str, covered: frozenset[int]) -> str:
     print as whatever the font draws for them, a ``.notdef`` box or, in Noto, a dotted
     marker.  A space the font lacks becomes an ordinary space; soft hyphens stay
     (ReportLab turns them into hyphenation points)."""
+    if inks_all_but_spaces(run) and (" " not in run or ord(" ") in covered):
+        return run  # the common case, decided without looking at each character
     if all(needs_glyph(c) or (c.isspace() and ord(c) in covered) for c in set(run)):
         return run  # (each distinct character asked once)
     out = []
