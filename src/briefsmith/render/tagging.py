@@ -13,7 +13,11 @@ ReportLab knows nothing of tagged PDF, so the renderer adds three things:
    tagged flowable draws (running heads, rules, backgrounds, table borders, the repeated
    header row of a continued table) is an ``/Artifact``; each tagged flowable's drawing is
    ``/Role <</MCID n>> BDC ... EMC``.  Link annotations made while a flowable draws become
-   ``Link`` elements under its element.
+   ``Link`` elements under its element, and the text of each link is the ``Link``'s own
+   marked content (PDF/UA): in a paragraph, ReportLab's hook for link text
+   (``_linkRecord``) marks where it starts and ends in the text object, whose code is
+   then cut into sequences there; a paragraph or contents entry that is a link as a whole
+   is drawn inside a :meth:`~StructureRecorder.link_area`.
 3. :class:`StructureRecorder` collects the elements, in the order they are first drawn
    (the reading order), into a :class:`~briefsmith.structure.StructureTree` of plain data,
    which :mod:`.tagwriter` writes into the PDF when the canvas saves it.
@@ -81,16 +85,23 @@ class _TaggedFlowable:
             return
         recorder.begin(self, _box(self, canvas, x, y, _sW))
         try:
-            super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+            if _one_link(self):
+                with recorder.link_area():
+                    super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+            else:
+                super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
         finally:
             recorder.end()
 
     def split(self, available_width: float, available_height: float) -> list:
         parts = super().split(available_width, available_height)  # type: ignore[misc]
         node = vars(self).get("structure_node")
+        origin = vars(self).get("structure_origin", self)
         for part in parts:
             if part is not self and node is not None:
                 mark(part, node)
+                # The links of both halves are the same links (see StructureRecorder.link_text).
+                vars(part)["structure_origin"] = origin
         return parts
 
 
@@ -128,6 +139,15 @@ def mark(drawer: Any, node: Node) -> None:
     while node is not None and node.order is None:  # the story order of node and ancestors
         node.order = next(_NODE_ORDER)
         node = node.parent
+
+
+def _one_link(flowable: Any) -> bool:
+    """Whether ``flowable`` is a paragraph that is one link as a whole.  ReportLab draws
+    such a paragraph (one run of one style) without the hook that marks a link's text in
+    mixed paragraphs (see ``_ReadingTextObject._linkRecord``): all of it is the link."""
+    lines = getattr(flowable, "blPara", None)
+    return (isinstance(flowable, Paragraph) and getattr(lines, "kind", None) == 0
+            and bool(getattr(lines, "link", None)))
 
 
 def _box(flowable: Any, canvas: Canvas, x: float, y: float,
@@ -321,6 +341,17 @@ class StructureRecorder:
         self._annotations: list[int] = [0]
         self._notes = 0
         self._page_artifact_end: int | None = None
+        # Links inside paragraphs (see link_text): the flowable drawing now, or the one it
+        # was split from; each link's element by (id of that flowable, ReportLab's link key);
+        # the links whose text is drawn and whose annotation is still to come; the Link of
+        # an open link_area; the element to go on with after a text object marked itself.
+        self._origins: list[object] = []
+        self._links: dict[tuple[int, object], Element] = {}
+        self._keep: list[object] = []  # the origins, kept alive so that their ids stay unique
+        self._placed: set[int] = set()
+        self._pending: list[tuple[Element, str]] = []
+        self._area: Element | None = None
+        self._resume: Element | None = None
         # What is open now: (element or None for an artifact, index of its operator in the
         # page's code or None for the page-level artifact, mcid)
         self._open: tuple[Element | None, int | None, int | None] = (None, None, None)
@@ -337,9 +368,11 @@ class StructureRecorder:
             if box is not None and element.attribute("Layout", "BBox") is None:
                 element.attributes.append(("Layout", "BBox", box))
         self._stack.append(self._open[0])
+        self._origins.append(vars(drawer).get("structure_origin", drawer))
         self._switch(element)
 
     def end(self) -> None:
+        self._origins.pop()
         self._switch(self._stack.pop())
 
     @property
@@ -363,14 +396,111 @@ class StructureRecorder:
             self._switch(self._stack.pop())
 
     def annotation(self, target: str, external: bool) -> None:
-        """A link annotation was just added to the page: a ``Link`` element for it, under
-        the element whose content is being drawn."""
+        """A link annotation was just added to the page: it goes into the ``Link`` element
+        of the text it covers (an open :meth:`link_area`, or a link whose text a paragraph
+        just drew); failing that, into a ``Link`` element of its own under the element whose
+        content is being drawn."""
         page = self.canvas.getPageNumber() - 1
         index = self._annotations[-1]
         self._annotations[-1] += 1
+        annotation = LinkAnnotation(page, index, self.describe(target, external))
+        link = self._area or self._take_pending(target)
+        if link is not None:
+            link.kids.append(annotation)
+            return
         parent = self._open[0] or next((e for e in reversed(self._stack) if e), self.root)
-        link = Element("Link", [LinkAnnotation(page, index, self.describe(target, external))])
+        parent.kids.append(Element("Link", [annotation]))
+
+    @contextmanager
+    def link_area(self) -> Iterator[None]:
+        """What is drawn inside, and every link annotation made inside, make one ``Link``
+        element under the element being drawn (a contents entry, a paragraph that is one
+        link as a whole), so the link holds its text as PDF/UA asks."""
+        parent = self._open[0]
+        if parent is None:  # an artifact: nothing to hold
+            yield
+            return
+        link = Element("Link")
         parent.kids.append(link)
+        outer, self._area = self._area, link
+        self._stack.append(parent)
+        self._switch(link)
+        try:
+            yield
+        finally:
+            self._area = outer
+            self._switch(self._stack.pop())
+
+    # -- links inside paragraphs
+
+    def link_text(self, link: tuple[int, str]) -> Element | None:
+        """A paragraph starts drawing the text of ``link`` (ReportLab's key for one ``<a>``
+        of a paragraph: its number and target): the ``Link`` element the text goes into,
+        or None when the paragraph is drawn as an artifact.
+
+        The text of one link may be drawn in pieces, on several lines, or on two pages
+        when the paragraph breaks there: every piece goes into the same element, which
+        also takes the annotation ReportLab makes for each piece."""
+        parent = self._open[0]
+        if parent is None:
+            return None
+        origin = self._origins[-1] if self._origins else None
+        key = (id(origin), link)
+        element = self._links.get(key)
+        if element is None:
+            element = self._links[key] = Element("Link")
+            self._keep.append(origin)
+        self._pending.append((element, link[1]))
+        return element
+
+    def mark_links(self, code: list[str]) -> list[str]:
+        """The code of a text object with link marks (see ``_ReadingTextObject``) as
+        marked-content sequences of the element being drawn and of its links.
+
+        Marked content may not cross ``BT``/``ET``, so the sequence open around the text
+        object is closed before it and a new one opened after it (:meth:`resume`); inside,
+        the sequences switch at every mark.  A link's element joins its parent's kids where
+        its text first starts, which keeps the reading order."""
+        element = self._open[0]
+        assert element is not None, "link marks in a text object drawn as an artifact"
+        self._close()
+        self._resume = element
+        out = [code[0]]  # BT
+        owner, start = element, 1
+        for index in range(1, len(code) + 1):
+            entry = code[index] if index < len(code) else None
+            if entry is not None and not isinstance(entry, _LinkMark):
+                continue
+            segment = code[start:index]
+            if _paints(segment, 0):
+                out.append(self._new_mcid(owner))
+                out.extend(segment)
+                out.append("EMC")
+            else:
+                out.extend(segment)
+            start = index + 1
+            if entry is not None:
+                owner = entry.link or element
+                if entry.link is not None and id(entry.link) not in self._placed:
+                    self._placed.add(id(entry.link))
+                    element.kids.append(entry.link)
+        self._pending.clear()
+        return out
+
+    def resume(self) -> None:
+        """After a text object that marked itself: go on in its element."""
+        element, self._resume = self._resume, None
+        if element is not None:
+            self._begin(element)
+
+    def _take_pending(self, target: str) -> Element | None:
+        """The first link drawn and not yet annotated whose href names ``target``
+        (``#name`` for ``name``, ``document:name``, a URL as it is)."""
+        for index, (link, href) in enumerate(self._pending):
+            if target in (href, href[1:], href.partition(":")[2]):
+                del self._pending[index]
+                return link
+        return None
 
     # -- pages
 
@@ -418,17 +548,24 @@ class StructureRecorder:
 
     def _switch(self, element: Element | None, properties: str | None = None) -> None:
         self._close()
+        self._begin(element, properties)
+
+    def _begin(self, element: Element | None, properties: str | None = None) -> None:
         code = self.canvas._code
         if element is None:
             code.append(f"/Artifact <<{properties}>> BDC" if properties else "/Artifact BMC")
             self._open = (None, len(code) - 1, None)
             return
+        code.append(self._new_mcid(element))
+        self._open = (element, len(code) - 1, len(self._page_contents[-1]) - 1)
+
+    def _new_mcid(self, element: Element) -> str:
+        """The next marked-content id of the page, for ``element``: its ``BDC``."""
         contents = self._page_contents[-1]
         mcid = len(contents)
         contents.append(element)
         element.kids.append(Content(len(self._page_contents) - 1, mcid))
-        code.append(f"/{element.role} <</MCID {mcid}>> BDC")
-        self._open = (element, len(code) - 1, mcid)
+        return f"/{element.role} <</MCID {mcid}>> BDC"
 
     def _close(self) -> None:
         element, index, mcid = self._open
@@ -450,6 +587,19 @@ class StructureRecorder:
 _JOINING = frozenset("-\u00ad\u2010\u2011/")
 
 
+class _LinkMark(str):
+    """An empty entry in a text object's code where the text of a link starts (``link``
+    is its element) or ends (``link`` is None): resolved by
+    :meth:`StructureRecorder.mark_links` before the text object is drawn."""
+
+    link: Element | None
+
+    def __new__(cls, link: Element | None) -> _LinkMark:
+        mark = super().__new__(cls, "")
+        mark.link = link
+        return mark
+
+
 class _ReadingTextObject(PDFTextObject):
     """Ends each line of running text (and each text object, such as a reference's
     label) with a space, so text read in content order (as assistive technology and text
@@ -459,6 +609,26 @@ class _ReadingTextObject(PDFTextObject):
     character, where lines break inside words."""
 
     _last = ""
+    _linking = False  # within the text of a link
+    _links = 0  # link marks in the code
+
+    def _linkRecord(self, link: tuple[int, str], what: str) -> None:  # noqa: N802
+        """ReportLab's hook in a paragraph's line drawing, called after the first piece
+        of a link's text is written ("start") and before what follows it ("end"): marks
+        where the link's text is in the code, so that it becomes its own marked content."""
+        if what == "start":
+            element = self._canvas.structure.link_text(link)
+            if element is None:
+                return
+            # The piece of text just written is the link's.
+            self._code.insert(len(self._code) - 1, _LinkMark(element))
+            self._linking = True
+        elif self._linking:
+            self._code.append(_LinkMark(None))
+            self._linking = False
+        else:
+            return
+        self._links += 1
 
     def _ends_a_word(self) -> bool:
         """Whether a space belongs after the text so far (artifacts are not read: none)."""
@@ -491,6 +661,8 @@ class _ReadingTextObject(PDFTextObject):
         if self._ends_a_word():
             self._code.append(self._formatText(" "))
             self._last = " "
+        if self._links:
+            self._code = self._canvas.structure.mark_links(self._code)
         return super().getCode()
 
 
@@ -515,6 +687,11 @@ class TaggingCanvas(Canvas):
                   direction: str | None = None) -> PDFTextObject:
         return _ReadingTextObject(self, x, y, direction=direction)
 
+    def drawText(self, text: PDFTextObject) -> None:  # noqa: N802 - ReportLab's name
+        super().drawText(text)
+        if getattr(text, "_links", 0):
+            self.structure.resume()
+
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         self.structure.finish_page()
         super().showPage()
@@ -535,6 +712,18 @@ class TaggingCanvas(Canvas):
                  **kwargs: Any) -> None:
         super().linkRect(contents, destinationname, *args, **kwargs)
         self.structure.annotation(destinationname, False)
+
+
+@contextmanager
+def link_area(canvas: Canvas) -> Iterator[None]:
+    """Draw a link's text, and make its annotation, as one ``Link`` element on a tagging
+    canvas (see :meth:`StructureRecorder.link_area`); does nothing on any other canvas."""
+    recorder = getattr(canvas, "structure", None)
+    if recorder is None:
+        yield
+        return
+    with recorder.link_area():
+        yield
 
 
 @contextmanager
