@@ -40,6 +40,13 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, ListFlowable, Paragraph, Table
 from reportlab.platypus import Image as ImageFlowable
 from reportlab.platypus.flowables import BulletDrawer, LIIndenter, _Container, _ContainerSpace
+from reportlab.platypus.paragraph import (
+    _InjectedFrag,
+    _SplitFragHY,
+    _SplitFragLL,
+    _SplitWordHY,
+    _SplitWordLL,
+)
 
 from ..structure import Content, Element, LinkAnnotation, StructureTree
 from .tagwriter import write_metadata, write_structure
@@ -92,6 +99,14 @@ class _TaggedFlowable:
                 super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
         finally:
             recorder.end()
+
+    def beginText(self, x: float, y: float) -> PDFTextObject:  # noqa: N802
+        """(Paragraphs) The text object learns which lines end in a hyphen that line
+        breaking added, so that it can tell a reader the word goes on."""
+        text = super().beginText(x, y)  # type: ignore[misc]
+        if isinstance(text, _ReadingTextObject):
+            text.hyphenated = _hyphenated_lines(self)
+        return text
 
     def split(self, available_width: float, available_height: float) -> list:
         parts = super().split(available_width, available_height)  # type: ignore[misc]
@@ -148,6 +163,37 @@ def _one_link(flowable: Any) -> bool:
     lines = getattr(flowable, "blPara", None)
     return (isinstance(flowable, Paragraph) and getattr(lines, "kind", None) == 0
             and bool(getattr(lines, "link", None)))
+
+
+def _hyphenated_lines(paragraph: Any) -> frozenset[int]:
+    """The lines of a laid-out paragraph whose last word ReportLab hyphenated, adding the
+    hyphen (not a line that breaks after a hyphen the text has).  ReportLab marks such a
+    word by its class: ``_SplitWordHY`` (plain paragraphs) or ``_SplitFragHY`` (mixed
+    ones), ``...LL`` once the paragraph was split after that line."""
+    lines = getattr(getattr(paragraph, "blPara", None), "lines", None) or []
+    found = set()
+    if getattr(paragraph.blPara, "kind", 0) == 0:
+        for index, (_space, words) in enumerate(lines):
+            last = words[-1] if words else ""
+            if isinstance(last, _SplitWordHY) or (isinstance(last, _SplitWordLL)
+                                                  and last.endswith("-")):
+                found.add(index)
+        return frozenset(found)
+    # The words of all lines; each line knows its first (sFW), unless lines were made
+    # otherwise (CJK line breaking, which does not hyphenate).
+    words = paragraph.frags
+    starts = [getattr(line, "sFW", None) for line in lines]
+    if None in starts:
+        return frozenset()
+    starts.append(len(words))
+    for index in range(len(lines)):
+        last = starts[index + 1] - 1
+        while last >= starts[index] and isinstance(words[last], _InjectedFrag):
+            last -= 1
+        if last >= starts[index] and (isinstance(words[last], _SplitFragHY) or (
+                isinstance(words[last], _SplitFragLL) and words[last][-1][1].endswith("-"))):
+            found.add(index)
+    return frozenset(found)
 
 
 def _box(flowable: Any, canvas: Canvas, x: float, y: float,
@@ -453,35 +499,46 @@ class StructureRecorder:
         self._pending.append((element, link[1]))
         return element
 
-    def mark_links(self, code: list[str]) -> list[str]:
-        """The code of a text object with link marks (see ``_ReadingTextObject``) as
-        marked-content sequences of the element being drawn and of its links.
+    def mark_text(self, code: list[str]) -> list[str]:
+        """The code of a text object with marks (see ``_ReadingTextObject``) as
+        marked-content sequences of the element being drawn, of its links, and artifacts
+        (the hyphens line breaking added).
 
         Marked content may not cross ``BT``/``ET``, so the sequence open around the text
         object is closed before it and a new one opened after it (:meth:`resume`); inside,
         the sequences switch at every mark.  A link's element joins its parent's kids where
         its text first starts, which keeps the reading order."""
         element = self._open[0]
-        assert element is not None, "link marks in a text object drawn as an artifact"
+        assert element is not None, "marks in a text object drawn as an artifact"
         self._close()
         self._resume = element
         out = [code[0]]  # BT
-        owner, start = element, 1
+        owner: Element | None = element  # None: an artifact
+        outer = element  # the owner to go back to after an artifact
+        start = 1
         for index in range(1, len(code) + 1):
             entry = code[index] if index < len(code) else None
-            if entry is not None and not isinstance(entry, _LinkMark):
+            if entry is not None and not isinstance(entry, _Mark):
                 continue
             segment = code[start:index]
             if _paints(segment, 0):
-                out.append(self._new_mcid(owner))
+                out.append(self._new_mcid(owner) if owner is not None else "/Artifact BMC")
                 out.extend(segment)
                 out.append("EMC")
             else:
                 out.extend(segment)
             start = index + 1
-            if entry is not None:
-                owner = entry.link or element
-                if entry.link is not None and id(entry.link) not in self._placed:
+            if entry is None:
+                continue
+            if entry.kind == "artifact":
+                outer, owner = owner or outer, None
+            elif entry.kind == "end artifact":
+                owner = outer
+            elif entry.link is None:  # the end of a link's text
+                owner = outer = element
+            else:
+                owner = outer = entry.link
+                if id(entry.link) not in self._placed:
                     self._placed.add(id(entry.link))
                     element.kids.append(entry.link)
         self._pending.clear()
@@ -587,16 +644,18 @@ class StructureRecorder:
 _JOINING = frozenset("-\u00ad\u2010\u2011/")
 
 
-class _LinkMark(str):
-    """An empty entry in a text object's code where the text of a link starts (``link``
-    is its element) or ends (``link`` is None): resolved by
-    :meth:`StructureRecorder.mark_links` before the text object is drawn."""
+class _Mark(str):
+    """An empty entry in a text object's code where its marked content switches: the text
+    of a link starts (kind "link", ``link`` its element) or ends (``link`` None), or an
+    artifact starts ("artifact") or ends ("end artifact").  Resolved by
+    :meth:`StructureRecorder.mark_text` before the text object is drawn."""
 
+    kind: str
     link: Element | None
 
-    def __new__(cls, link: Element | None) -> _LinkMark:
+    def __new__(cls, kind: str, link: Element | None = None) -> _Mark:
         mark = super().__new__(cls, "")
-        mark.link = link
+        mark.kind, mark.link = kind, link
         return mark
 
 
@@ -606,11 +665,19 @@ class _ReadingTextObject(PDFTextObject):
     extraction read it) does not run the last word of one line into the first word of the
     next.  The space draws nothing, and ``T*`` starts the next line where it starts
     anyway, so the page looks the same.  No space follows a hyphen, a slash or a CJK
-    character, where lines break inside words."""
+    character, where lines break inside words.
+
+    Marks where a link's text starts and ends (ReportLab's ``_linkRecord`` hook), and
+    writes a hyphen that line breaking added as a piece of its own, marked as an artifact:
+    it is not part of the word, so "Allevia-" "tion" reads "Alleviation"."""
 
     _last = ""
     _linking = False  # within the text of a link
-    _links = 0  # link marks in the code
+    _marks = 0  # marks in the code
+    hyphenated: frozenset[int] = frozenset()  # lines ending in an added hyphen
+    _line = 0  # the line being written
+    _piece = 0  # where the last piece of text starts in the code
+    _hyphen: tuple[_Mark, _Mark] | None = None  # the marks around a hyphen on this line
 
     def _linkRecord(self, link: tuple[int, str], what: str) -> None:  # noqa: N802
         """ReportLab's hook in a paragraph's line drawing, called after the first piece
@@ -621,14 +688,14 @@ class _ReadingTextObject(PDFTextObject):
             if element is None:
                 return
             # The piece of text just written is the link's.
-            self._code.insert(len(self._code) - 1, _LinkMark(element))
+            self._code.insert(self._piece, _Mark("link", element))
             self._linking = True
         elif self._linking:
-            self._code.append(_LinkMark(None))
+            self._code.append(_Mark("link"))
             self._linking = False
         else:
             return
-        self._links += 1
+        self._marks += 1
 
     def _ends_a_word(self) -> bool:
         """Whether a space belongs after the text so far (artifacts are not read: none)."""
@@ -637,12 +704,38 @@ class _ReadingTextObject(PDFTextObject):
                 and self._canvas.structure.reading)
 
     def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N802, N803
+        self._piece = len(self._code)
         if text:
             self._last = text
         if TStar and self._ends_a_word():
             text += " "
             self._last = " "
-        super()._textOut(text, TStar)
+        if (self._line in self.hyphenated and text.endswith("-")
+                and not hasattr(text, "__shapeData__") and self._canvas.structure.reading):
+            self._write_hyphenated(text, TStar)
+        else:
+            if text and self._hyphen is not None:
+                # Text after the hyphen: it was one the text has, not the added one.
+                self._code[:] = [e for e in self._code if e is not self._hyphen[0]
+                                 and e is not self._hyphen[1]]
+                self._hyphen = None
+            super()._textOut(text, TStar)
+        if TStar:
+            self._line += 1
+            self._hyphen = None
+
+    def _write_hyphenated(self, text: str, TStar: int) -> None:  # noqa: N803
+        """The piece of text ending a hyphenated line, its hyphen apart as an artifact
+        (if no text follows it on the line, else the marks are taken out again).  Two
+        text operators place the glyphs exactly where one would."""
+        if len(text) > 1:
+            super()._textOut(text[:-1])
+        marks = _Mark("artifact"), _Mark("end artifact")
+        self._code.append(marks[0])
+        super()._textOut("-", TStar)
+        self._code.append(marks[1])
+        self._hyphen = marks
+        self._marks += 1
 
     def textOut(self, text: str) -> None:  # noqa: N802 - ReportLab's name
         if text:
@@ -661,8 +754,8 @@ class _ReadingTextObject(PDFTextObject):
         if self._ends_a_word():
             self._code.append(self._formatText(" "))
             self._last = " "
-        if self._links:
-            self._code = self._canvas.structure.mark_links(self._code)
+        if self._marks:
+            self._code = self._canvas.structure.mark_text(self._code)
         return super().getCode()
 
 
@@ -689,7 +782,7 @@ class TaggingCanvas(Canvas):
 
     def drawText(self, text: PDFTextObject) -> None:  # noqa: N802 - ReportLab's name
         super().drawText(text)
-        if getattr(text, "_links", 0):
+        if getattr(text, "_marks", 0):
             self.structure.resume()
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
