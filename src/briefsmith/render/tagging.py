@@ -170,9 +170,10 @@ def _hyphenated_lines(paragraph: Any) -> frozenset[int]:
     hyphen (not a line that breaks after a hyphen the text has).  ReportLab marks such a
     word by its class: ``_SplitWordHY`` (plain paragraphs) or ``_SplitFragHY`` (mixed
     ones), ``...LL`` once the paragraph was split after that line."""
-    lines = getattr(getattr(paragraph, "blPara", None), "lines", None) or []
+    laid_out = getattr(paragraph, "blPara", None)
+    lines = getattr(laid_out, "lines", None) or []
     found = set()
-    if getattr(paragraph.blPara, "kind", 0) == 0:
+    if getattr(laid_out, "kind", 0) == 0:
         for index, (_space, words) in enumerate(lines):
             last = words[-1] if words else ""
             if isinstance(last, _SplitWordHY) or (isinstance(last, _SplitWordLL)
