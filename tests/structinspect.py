@@ -171,12 +171,11 @@ def _as_list(value: object) -> list:
 
 @dataclass
 class ReadNode:
-    """One element of ``pdfinfo -struct-text``: its role, the text it reads itself
-    (``text``), its child elements, and both in the order they are read (``parts``: a
-    link's text comes between the pieces of its paragraph's text)."""
+    """One element of ``pdfinfo -struct-text``: its role, its child elements, and its
+    pieces of text and child elements in the order they are read (``parts``: a link's
+    text comes between the pieces of its paragraph's text)."""
 
     role: str
-    text: str = ""
     kids: list[ReadNode] = field(default_factory=list)
     parts: list[str | ReadNode] = field(default_factory=list)
 
@@ -209,7 +208,6 @@ def struct_text(path: Path) -> ReadNode:
             stack.pop()
         parent = stack[-1][1]
         if body.startswith('"'):
-            parent.text += body[1:-1]
             parent.parts.append(body[1:-1])
             continue
         node = ReadNode(body.split()[0].rstrip(":"))

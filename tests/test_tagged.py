@@ -168,7 +168,7 @@ def test_links_are_described_and_tied_into_the_structure(showcase: dict[str, Pat
 def test_every_link_holds_its_annotation_and_its_text(
         showcase: dict[str, Path], sample_pdf: Path, index: int) -> None:
     """PDF/UA (ISO 14289-1, 7.18.5): a ``Link`` element holds its annotation (``OBJR``)
-    and the marked content of the text the annotation covers, and nothing else does."""
+    and the marked content of the text the annotation covers."""
     path = _all_pdfs(showcase, sample_pdf)[index]
     with TaggedPdf(path) as pdf:
         marked = pdf.marked_text()
