@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 
 # Operators that put marks on a page (text, paths, XObjects, shadings, inline images).
@@ -96,6 +97,41 @@ class TaggedPdf:
                 elem.kids.append(self._element(kid))
         return elem
 
+    def annotation_pages(self) -> dict[tuple[int, int], int]:
+        """Each annotation's 0-based page, by its object number and generation."""
+        return {annotation.objgen: index for index, page in enumerate(self.pages)
+                for annotation in page.get("/Annots", [])}
+
+    def marked_text(self) -> dict[tuple[int, int], str]:
+        """The glyphs each marked-content sequence shows, as pdfplumber reads them, by
+        (0-based page, mcid)."""
+        texts: dict[tuple[int, int], str] = {}
+        for page, chars in enumerate(self._chars()):
+            for char in chars:
+                if char["mcid"] is not None:
+                    key = (page, char["mcid"])
+                    texts[key] = texts.get(key, "") + char["text"]
+        return texts
+
+    def text_under(self, annotation: pikepdf.Object,
+                   mcids: list[tuple[int, int]] | None = None) -> str:
+        """The glyphs whose centres lie inside an annotation's rectangle, in content order:
+        those of the marked content ``mcids`` ((page, mcid) pairs), or else all tagged ones
+        (artifacts such as leader dots left out)."""
+        page = self.annotation_pages()[annotation.objgen]
+        x0, y0, x1, y1 = (float(v) for v in annotation.Rect)
+        return "".join(char["text"] for char in self._chars()[page]
+                       if char["mcid"] is not None
+                       and (mcids is None or (page, char["mcid"]) in mcids)
+                       and x0 <= (char["x0"] + char["x1"]) / 2 <= x1
+                       and y0 <= (char["y0"] + char["y1"]) / 2 <= y1)
+
+    def _chars(self) -> list[list[dict]]:
+        if not hasattr(self, "_plumbed"):
+            with pdfplumber.open(self.path) as plumber:
+                self._plumbed = [page.chars for page in plumber.pages]
+        return self._plumbed
+
     def parent_tree(self) -> dict[int, pikepdf.Object]:
         nums = self.root.ParentTree.Nums
         return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
@@ -135,11 +171,13 @@ def _as_list(value: object) -> list:
 
 @dataclass
 class ReadNode:
-    """One element of ``pdfinfo -struct-text``: its role and the text it reads."""
+    """One element of ``pdfinfo -struct-text``: its role, its child elements, and its
+    pieces of text and child elements in the order they are read (``parts``: a link's
+    text comes between the pieces of its paragraph's text)."""
 
     role: str
-    text: str = ""
     kids: list[ReadNode] = field(default_factory=list)
+    parts: list[str | ReadNode] = field(default_factory=list)
 
     def walk(self):  # type: ignore[no-untyped-def]
         yield self
@@ -147,7 +185,9 @@ class ReadNode:
             yield from kid.walk()
 
     def all_text(self) -> str:
-        return "".join(node.text for node in self.walk())
+        """Everything this element reads, its kids' text in its place."""
+        return "".join(part if isinstance(part, str) else part.all_text()
+                       for part in self.parts)
 
 
 _LINE = re.compile(r"^( *)(.*)$")
@@ -168,10 +208,11 @@ def struct_text(path: Path) -> ReadNode:
             stack.pop()
         parent = stack[-1][1]
         if body.startswith('"'):
-            parent.text += body[1:-1]
+            parent.parts.append(body[1:-1])
             continue
         node = ReadNode(body.split()[0].rstrip(":"))
         parent.kids.append(node)
+        parent.parts.append(node)
         stack.append((depth, node))
     assert len(root.kids) == 1, "one Document element"
     return root.kids[0]

@@ -25,7 +25,7 @@ from .context import Anchor, RenderContext, heading_paragraph, located_at, tag
 from .page import ColumnStart, column_width
 from .paragraph import Paragraph
 from .references import evidence_appendix, reference_list
-from .tagging import Node, artifact
+from .tagging import Node, artifact, link_area
 
 
 class BalancedParagraph(Paragraph):
@@ -76,19 +76,21 @@ class TocEntry(Flowable):
 
     def draw(self) -> None:
         canv = self.canv
-        self.para.drawOn(canv, 0, 0)
-        self.number.drawOn(canv, self.width - self.number_width, 0)
-        # The line widths already count the entry's indent; the last line's baseline sits
-        # one leading minus the font size above the bottom, whatever the number of lines.
-        widths = self.para.getActualLineWidths0() or [0]
-        last_line_end = widths[-1] + 2 * mm
-        baseline = self.style.leading - self.style.fontSize
-        dots_end = self.width - self.number_width + 1 * mm
-        if dots_end - last_line_end > 4 * mm:
-            with artifact(canv, "Layout"):
-                self._leader_dots(last_line_end, dots_end, baseline)
-        canv.linkRect("", self.link_target, (0, 0, self.width, self.height), relative=1,
-                      thickness=0)
+        with link_area(canv):  # the entry's text (and number) is its link's, tagged
+            self.para.drawOn(canv, 0, 0)
+            self.number.drawOn(canv, self.width - self.number_width, 0)
+            # The line widths already count the entry's indent; the last line's baseline
+            # sits one leading minus the font size above the bottom, whatever the number of
+            # lines.
+            widths = self.para.getActualLineWidths0() or [0]
+            last_line_end = widths[-1] + 2 * mm
+            baseline = self.style.leading - self.style.fontSize
+            dots_end = self.width - self.number_width + 1 * mm
+            if dots_end - last_line_end > 4 * mm:
+                with artifact(canv, "Layout"):
+                    self._leader_dots(last_line_end, dots_end, baseline)
+            canv.linkRect("", self.link_target, (0, 0, self.width, self.height),
+                          relative=1, thickness=0)
 
     def _leader_dots(self, start: float, end: float, baseline: float) -> None:
         canv = self.canv

@@ -13,7 +13,11 @@ ReportLab knows nothing of tagged PDF, so the renderer adds three things:
    tagged flowable draws (running heads, rules, backgrounds, table borders, the repeated
    header row of a continued table) is an ``/Artifact``; each tagged flowable's drawing is
    ``/Role <</MCID n>> BDC ... EMC``.  Link annotations made while a flowable draws become
-   ``Link`` elements under its element.
+   ``Link`` elements under its element, and the text of each link is the ``Link``'s own
+   marked content (PDF/UA): in a paragraph, ReportLab's hook for link text
+   (``_linkRecord``) marks where it starts and ends in the text object, whose code is
+   then cut into sequences there; a paragraph or contents entry that is a link as a whole
+   is drawn inside a :meth:`~StructureRecorder.link_area`.
 3. :class:`StructureRecorder` collects the elements, in the order they are first drawn
    (the reading order), into a :class:`~briefsmith.structure.StructureTree` of plain data,
    which :mod:`.tagwriter` writes into the PDF when the canvas saves it.
@@ -36,6 +40,13 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, ListFlowable, Paragraph, Table
 from reportlab.platypus import Image as ImageFlowable
 from reportlab.platypus.flowables import BulletDrawer, LIIndenter, _Container, _ContainerSpace
+from reportlab.platypus.paragraph import (
+    _InjectedFrag,
+    _SplitFragHY,
+    _SplitFragLL,
+    _SplitWordHY,
+    _SplitWordLL,
+)
 
 from ..structure import Content, Element, LinkAnnotation, StructureTree
 from .tagwriter import write_metadata, write_structure
@@ -81,16 +92,31 @@ class _TaggedFlowable:
             return
         recorder.begin(self, _box(self, canvas, x, y, _sW))
         try:
-            super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+            if _one_link(self):
+                with recorder.link_area():
+                    super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+            else:
+                super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
         finally:
             recorder.end()
+
+    def beginText(self, x: float, y: float) -> PDFTextObject:  # noqa: N802
+        """(Paragraphs) The text object learns which lines end in a hyphen that line
+        breaking added, so that it can tell a reader the word goes on."""
+        text = super().beginText(x, y)  # type: ignore[misc]
+        if isinstance(text, _ReadingTextObject):
+            text.hyphenated = _hyphenated_lines(self)
+        return text
 
     def split(self, available_width: float, available_height: float) -> list:
         parts = super().split(available_width, available_height)  # type: ignore[misc]
         node = vars(self).get("structure_node")
+        origin = vars(self).get("structure_origin", self)
         for part in parts:
             if part is not self and node is not None:
                 mark(part, node)
+                # The links of both halves are the same links (see StructureRecorder.link_text).
+                vars(part)["structure_origin"] = origin
         return parts
 
 
@@ -128,6 +154,47 @@ def mark(drawer: Any, node: Node) -> None:
     while node is not None and node.order is None:  # the story order of node and ancestors
         node.order = next(_NODE_ORDER)
         node = node.parent
+
+
+def _one_link(flowable: Any) -> bool:
+    """Whether ``flowable`` is a paragraph that is one link as a whole.  ReportLab draws
+    such a paragraph (one run of one style) without the hook that marks a link's text in
+    mixed paragraphs (see ``_ReadingTextObject._linkRecord``): all of it is the link."""
+    lines = getattr(flowable, "blPara", None)
+    return (isinstance(flowable, Paragraph) and getattr(lines, "kind", None) == 0
+            and bool(getattr(lines, "link", None)))
+
+
+def _hyphenated_lines(paragraph: Any) -> frozenset[int]:
+    """The lines of a laid-out paragraph whose last word ReportLab hyphenated, adding the
+    hyphen (not a line that breaks after a hyphen the text has).  ReportLab marks such a
+    word by its class: ``_SplitWordHY`` (plain paragraphs) or ``_SplitFragHY`` (mixed
+    ones), ``...LL`` once the paragraph was split after that line."""
+    laid_out = getattr(paragraph, "blPara", None)
+    lines = getattr(laid_out, "lines", None) or []
+    found = set()
+    if getattr(laid_out, "kind", 0) == 0:
+        for index, (_space, words) in enumerate(lines):
+            last = words[-1] if words else ""
+            if isinstance(last, _SplitWordHY) or (isinstance(last, _SplitWordLL)
+                                                  and last.endswith("-")):
+                found.add(index)
+        return frozenset(found)
+    # The words of all lines; each line knows its first (sFW), unless lines were made
+    # otherwise (CJK line breaking, which does not hyphenate).
+    words = paragraph.frags
+    starts = [getattr(line, "sFW", None) for line in lines]
+    if None in starts:
+        return frozenset()
+    starts.append(len(words))
+    for index in range(len(lines)):
+        last = starts[index + 1] - 1
+        while last >= starts[index] and isinstance(words[last], _InjectedFrag):
+            last -= 1
+        if last >= starts[index] and (isinstance(words[last], _SplitFragHY) or (
+                isinstance(words[last], _SplitFragLL) and words[last][-1][1].endswith("-"))):
+            found.add(index)
+    return frozenset(found)
 
 
 def _box(flowable: Any, canvas: Canvas, x: float, y: float,
@@ -321,6 +388,17 @@ class StructureRecorder:
         self._annotations: list[int] = [0]
         self._notes = 0
         self._page_artifact_end: int | None = None
+        # Links inside paragraphs (see link_text): the flowable drawing now, or the one it
+        # was split from; each link's element by (id of that flowable, ReportLab's link key);
+        # the links whose text is drawn and whose annotation is still to come; the Link of
+        # an open link_area; the element to go on with after a text object marked itself.
+        self._origins: list[object] = []
+        self._links: dict[tuple[int, object], Element] = {}
+        self._keep: list[object] = []  # the origins, kept alive so that their ids stay unique
+        self._placed: set[int] = set()
+        self._pending: list[tuple[Element, str]] = []
+        self._area: Element | None = None
+        self._resume: Element | None = None
         # What is open now: (element or None for an artifact, index of its operator in the
         # page's code or None for the page-level artifact, mcid)
         self._open: tuple[Element | None, int | None, int | None] = (None, None, None)
@@ -337,9 +415,11 @@ class StructureRecorder:
             if box is not None and element.attribute("Layout", "BBox") is None:
                 element.attributes.append(("Layout", "BBox", box))
         self._stack.append(self._open[0])
+        self._origins.append(vars(drawer).get("structure_origin", drawer))
         self._switch(element)
 
     def end(self) -> None:
+        self._origins.pop()
         self._switch(self._stack.pop())
 
     @property
@@ -363,14 +443,122 @@ class StructureRecorder:
             self._switch(self._stack.pop())
 
     def annotation(self, target: str, external: bool) -> None:
-        """A link annotation was just added to the page: a ``Link`` element for it, under
-        the element whose content is being drawn."""
+        """A link annotation was just added to the page: it goes into the ``Link`` element
+        of the text it covers (an open :meth:`link_area`, or a link whose text a paragraph
+        just drew); failing that, into a ``Link`` element of its own under the element whose
+        content is being drawn."""
         page = self.canvas.getPageNumber() - 1
         index = self._annotations[-1]
         self._annotations[-1] += 1
+        annotation = LinkAnnotation(page, index, self.describe(target, external))
+        link = self._area or self._take_pending(target)
+        if link is not None:
+            link.kids.append(annotation)
+            return
         parent = self._open[0] or next((e for e in reversed(self._stack) if e), self.root)
-        link = Element("Link", [LinkAnnotation(page, index, self.describe(target, external))])
+        parent.kids.append(Element("Link", [annotation]))
+
+    @contextmanager
+    def link_area(self) -> Iterator[None]:
+        """What is drawn inside, and every link annotation made inside, make one ``Link``
+        element under the element being drawn (a contents entry, a paragraph that is one
+        link as a whole), so the link holds its text as PDF/UA asks."""
+        parent = self._open[0]
+        if parent is None:  # an artifact: nothing to hold
+            yield
+            return
+        link = Element("Link")
         parent.kids.append(link)
+        outer, self._area = self._area, link
+        self._stack.append(parent)
+        self._switch(link)
+        try:
+            yield
+        finally:
+            self._area = outer
+            self._switch(self._stack.pop())
+
+    # -- links inside paragraphs
+
+    def link_text(self, link: tuple[int, str]) -> Element | None:
+        """A paragraph starts drawing the text of ``link`` (ReportLab's key for one ``<a>``
+        of a paragraph: its number and target): the ``Link`` element the text goes into,
+        or None when the paragraph is drawn as an artifact.
+
+        The text of one link may be drawn in pieces, on several lines, or on two pages
+        when the paragraph breaks there: every piece goes into the same element, which
+        also takes the annotation ReportLab makes for each piece."""
+        parent = self._open[0]
+        if parent is None:
+            return None
+        origin = self._origins[-1] if self._origins else None
+        key = (id(origin), link)
+        element = self._links.get(key)
+        if element is None:
+            element = self._links[key] = Element("Link")
+            self._keep.append(origin)
+        self._pending.append((element, link[1]))
+        return element
+
+    def mark_text(self, code: list[str]) -> list[str]:
+        """The code of a text object with marks (see ``_ReadingTextObject``) as
+        marked-content sequences of the element being drawn, of its links, and artifacts
+        (the hyphens line breaking added).
+
+        Marked content may not cross ``BT``/``ET``, so the sequence open around the text
+        object is closed before it and a new one opened after it (:meth:`resume`); inside,
+        the sequences switch at every mark.  A link's element joins its parent's kids where
+        its text first starts, which keeps the reading order."""
+        element = self._open[0]
+        assert element is not None, "marks in a text object drawn as an artifact"
+        self._close()
+        self._resume = element
+        out = [code[0]]  # BT
+        owner: Element | None = element  # None: an artifact
+        outer = element  # the owner to go back to after an artifact
+        start = 1
+        for index in range(1, len(code) + 1):
+            entry = code[index] if index < len(code) else None
+            if entry is not None and not isinstance(entry, _Mark):
+                continue
+            segment = code[start:index]
+            if _paints(segment, 0):
+                out.append(self._new_mcid(owner) if owner is not None else "/Artifact BMC")
+                out.extend(segment)
+                out.append("EMC")
+            else:
+                out.extend(segment)
+            start = index + 1
+            if entry is None:
+                continue
+            if entry.kind == "artifact":
+                outer, owner = owner or outer, None
+            elif entry.kind == "end artifact":
+                owner = outer
+            elif entry.link is None:  # the end of a link's text
+                owner = outer = element
+            else:
+                owner = outer = entry.link
+                if id(entry.link) not in self._placed:
+                    self._placed.add(id(entry.link))
+                    element.kids.append(entry.link)
+        self._pending.clear()
+        return out
+
+    def resume(self) -> None:
+        """After a text object that marked itself: go on in its element."""
+        element, self._resume = self._resume, None
+        if element is not None:
+            self._begin(element)
+
+    def _take_pending(self, target: str) -> Element | None:
+        """The first link drawn and not yet annotated whose href names ``target``
+        (``#name`` for ``name``, ``document:name``, a URL as it is)."""
+        for index, (link, href) in enumerate(self._pending):
+            if target in (href, href[1:], href.partition(":")[2]):
+                del self._pending[index]
+                return link
+        return None
 
     # -- pages
 
@@ -418,17 +606,24 @@ class StructureRecorder:
 
     def _switch(self, element: Element | None, properties: str | None = None) -> None:
         self._close()
+        self._begin(element, properties)
+
+    def _begin(self, element: Element | None, properties: str | None = None) -> None:
         code = self.canvas._code
         if element is None:
             code.append(f"/Artifact <<{properties}>> BDC" if properties else "/Artifact BMC")
             self._open = (None, len(code) - 1, None)
             return
+        code.append(self._new_mcid(element))
+        self._open = (element, len(code) - 1, len(self._page_contents[-1]) - 1)
+
+    def _new_mcid(self, element: Element) -> str:
+        """The next marked-content id of the page, for ``element``: its ``BDC``."""
         contents = self._page_contents[-1]
         mcid = len(contents)
         contents.append(element)
         element.kids.append(Content(len(self._page_contents) - 1, mcid))
-        code.append(f"/{element.role} <</MCID {mcid}>> BDC")
-        self._open = (element, len(code) - 1, mcid)
+        return f"/{element.role} <</MCID {mcid}>> BDC"
 
     def _close(self) -> None:
         element, index, mcid = self._open
@@ -450,15 +645,58 @@ class StructureRecorder:
 _JOINING = frozenset("-\u00ad\u2010\u2011/")
 
 
+class _Mark(str):
+    """An empty entry in a text object's code where its marked content switches: the text
+    of a link starts (kind "link", ``link`` its element) or ends (``link`` None), or an
+    artifact starts ("artifact") or ends ("end artifact").  Resolved by
+    :meth:`StructureRecorder.mark_text` before the text object is drawn."""
+
+    kind: str
+    link: Element | None
+
+    def __new__(cls, kind: str, link: Element | None = None) -> _Mark:
+        mark = super().__new__(cls, "")
+        mark.kind, mark.link = kind, link
+        return mark
+
+
 class _ReadingTextObject(PDFTextObject):
     """Ends each line of running text (and each text object, such as a reference's
     label) with a space, so text read in content order (as assistive technology and text
     extraction read it) does not run the last word of one line into the first word of the
     next.  The space draws nothing, and ``T*`` starts the next line where it starts
     anyway, so the page looks the same.  No space follows a hyphen, a slash or a CJK
-    character, where lines break inside words."""
+    character, where lines break inside words.
+
+    Marks where a link's text starts and ends (ReportLab's ``_linkRecord`` hook), and
+    writes a hyphen that line breaking added as a piece of its own, marked as an artifact:
+    it is not part of the word, so "Allevia-" "tion" reads "Alleviation"."""
 
     _last = ""
+    _linking = False  # within the text of a link
+    _marks = 0  # marks in the code
+    hyphenated: frozenset[int] = frozenset()  # lines ending in an added hyphen
+    _line = 0  # the line being written
+    _piece = 0  # where the last piece of text starts in the code
+    _hyphen: tuple[_Mark, _Mark] | None = None  # the marks around a hyphen on this line
+
+    def _linkRecord(self, link: tuple[int, str], what: str) -> None:  # noqa: N802
+        """ReportLab's hook in a paragraph's line drawing, called after the first piece
+        of a link's text is written ("start") and before what follows it ("end"): marks
+        where the link's text is in the code, so that it becomes its own marked content."""
+        if what == "start":
+            element = self._canvas.structure.link_text(link)
+            if element is None:
+                return
+            # The piece of text just written is the link's.
+            self._code.insert(self._piece, _Mark("link", element))
+            self._linking = True
+        elif self._linking:
+            self._code.append(_Mark("link"))
+            self._linking = False
+        else:
+            return
+        self._marks += 1
 
     def _ends_a_word(self) -> bool:
         """Whether a space belongs after the text so far (artifacts are not read: none)."""
@@ -467,12 +705,38 @@ class _ReadingTextObject(PDFTextObject):
                 and self._canvas.structure.reading)
 
     def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N802, N803
+        self._piece = len(self._code)
         if text:
             self._last = text
         if TStar and self._ends_a_word():
             text += " "
             self._last = " "
-        super()._textOut(text, TStar)
+        if (self._line in self.hyphenated and text.endswith("-")
+                and not hasattr(text, "__shapeData__") and self._canvas.structure.reading):
+            self._write_hyphenated(text, TStar)
+        else:
+            if text and self._hyphen is not None:
+                # Text after the hyphen: it was one the text has, not the added one.
+                self._code[:] = [e for e in self._code if e is not self._hyphen[0]
+                                 and e is not self._hyphen[1]]
+                self._hyphen = None
+            super()._textOut(text, TStar)
+        if TStar:
+            self._line += 1
+            self._hyphen = None
+
+    def _write_hyphenated(self, text: str, TStar: int) -> None:  # noqa: N803
+        """The piece of text ending a hyphenated line, its hyphen apart as an artifact
+        (if no text follows it on the line, else the marks are taken out again).  Two
+        text operators place the glyphs exactly where one would."""
+        if len(text) > 1:
+            super()._textOut(text[:-1])
+        marks = _Mark("artifact"), _Mark("end artifact")
+        self._code.append(marks[0])
+        super()._textOut("-", TStar)
+        self._code.append(marks[1])
+        self._hyphen = marks
+        self._marks += 1
 
     def textOut(self, text: str) -> None:  # noqa: N802 - ReportLab's name
         if text:
@@ -491,6 +755,8 @@ class _ReadingTextObject(PDFTextObject):
         if self._ends_a_word():
             self._code.append(self._formatText(" "))
             self._last = " "
+        if self._marks:
+            self._code = self._canvas.structure.mark_text(self._code)
         return super().getCode()
 
 
@@ -515,6 +781,11 @@ class TaggingCanvas(Canvas):
                   direction: str | None = None) -> PDFTextObject:
         return _ReadingTextObject(self, x, y, direction=direction)
 
+    def drawText(self, text: PDFTextObject) -> None:  # noqa: N802 - ReportLab's name
+        super().drawText(text)
+        if getattr(text, "_marks", 0):
+            self.structure.resume()
+
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         self.structure.finish_page()
         super().showPage()
@@ -535,6 +806,18 @@ class TaggingCanvas(Canvas):
                  **kwargs: Any) -> None:
         super().linkRect(contents, destinationname, *args, **kwargs)
         self.structure.annotation(destinationname, False)
+
+
+@contextmanager
+def link_area(canvas: Canvas) -> Iterator[None]:
+    """Draw a link's text, and make its annotation, as one ``Link`` element on a tagging
+    canvas (see :meth:`StructureRecorder.link_area`); does nothing on any other canvas."""
+    recorder = getattr(canvas, "structure", None)
+    if recorder is None:
+        yield
+        return
+    with recorder.link_area():
+        yield
 
 
 @contextmanager
