@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from briefsmith import fonts
 from briefsmith.fonts import coverage, discover, font_dirs
 from briefsmith.render.fontcache import LAZY_TABLES, _cache_file, load_ttfont
 from conftest import FIXTURES, Cli, copy_project
@@ -107,3 +108,30 @@ def test_a_cff_fallback_font_is_converted_only_when_text_uses_it(tmp_path: Path,
     assert cli("-C", project, "build", env=env).exit_code == 0
     assert {p.name.split("-")[0] for p in converted.glob("truetype-*/*.ttf")} == {
         "NotoSerifCJKsc"}
+
+
+def test_answers_from_ranges_equal_the_whole_character_map() -> None:
+    """A few characters asked of a face that was never made into a set (a CJK fallback
+    behind a Latin font) are answered from its ranges, with the set's answers."""
+    face = _face("WenQuanYi Zen Hei")
+    asked = frozenset({ord(c) for c in "魔法 Aé\u3001"} | {0x10FFFF, 0})
+    from_ranges = fonts.covered_among(face.path, face.index, asked)
+    assert from_ranges == asked & coverage(face.path, face.index)
+    assert ord("魔") in from_ranges and 0x10FFFF not in from_ranges
+
+
+def test_latin_text_reads_only_the_first_face_of_a_chain() -> None:
+    """Checking text the first face covers makes no fallback face's set (a CJK face's is
+    ~45,000 numbers); a character it lacks is looked for further down the chain."""
+    index = discover(font_dirs(None))
+    families = [index.family("Noto Serif"), index.family("WenQuanYi Zen Hei")]
+    if None in families:
+        pytest.skip("Noto Serif or WenQuanYi Zen Hei is not installed")
+    chain = fonts.FontChain("body", ("Noto Serif", "WenQuanYi Zen Hei"), tuple(families))
+    coverage_ = chain.styled_coverage()
+    made = set(fonts._LOADED)
+    assert coverage_.uncovered("Plain English, with “quotes”.") == []
+    fallback = families[1]["regular"]
+    assert (fallback.path, fallback.index) not in set(fonts._LOADED) - made
+    assert coverage_.uncovered("魔\U0010ffff") == ["\U0010ffff"]
+    assert coverage_.covers("魔")
