@@ -3,6 +3,7 @@ never shared between paragraphs, never across styles that differ."""
 
 from __future__ import annotations
 
+import pytest
 from reportlab.lib.colors import red
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph as ReportLabParagraph
@@ -54,3 +55,26 @@ def test_a_split_paragraph_keeps_its_text() -> None:
     assert sum(len(part.breakLines([200]).lines) for part in parts) == lines
     again = Paragraph(text, style)  # the split did not change what later copies get
     assert _fragments(again) == _fragments(ReportLabParagraph(text, style))
+
+
+def test_a_changed_bold_mapping_is_not_served_from_an_earlier_parse() -> None:
+    """Faces are registered under the fonts' own names: a project whose family of that
+    name has no real bold maps <b> to the regular face, and a later build in the same
+    process must not reuse fragments parsed under the other mapping."""
+    from briefsmith.fonts import FontFace, discover, font_dirs
+    from briefsmith.render.fonts import _register_family
+
+    faces = discover(font_dirs(None)).family("DejaVu Sans Mono")
+    if faces is None:
+        pytest.skip("DejaVu Sans Mono is not installed")
+    regular = faces["regular"].key
+    style = ParagraphStyle("body", fontName=regular, fontSize=10)
+    names = _register_family(faces)
+    assert {f.fontName for f in Paragraph("<b>bold</b>", style).frags} == {names["bold"]}
+    one_weight: dict[str, FontFace] = dict.fromkeys(faces, faces["regular"])
+    try:
+        _register_family(one_weight)  # the same family name, without a bold face
+        assert {f.fontName for f in Paragraph("<b>bold</b>", style).frags} == {regular}
+    finally:
+        _register_family(faces)
+    assert {f.fontName for f in Paragraph("<b>bold</b>", style).frags} == {names["bold"]}

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.lib.fonts import addMapping
+from reportlab.lib.fonts import addMapping, tt2ps
 from reportlab.pdfbase import pdfmetrics
 
 from ..fonts import STYLES, ChainCoverage, FontChain, FontFace, make_file
 from .fontcache import load_ttfont
+from .paragraph import forget_parsed
 
 
 class FaceName(str):
@@ -102,10 +103,25 @@ def register_chain(chain: FontChain) -> RegisteredChain:
 
 
 def _register_family(faces: dict[str, FontFace]) -> dict[str, str]:
+    # Names are the fonts' own, not their files': when this process built another
+    # project whose family of that name had other faces (no real bold), ``<b>`` mapped
+    # elsewhere and paragraphs parsed then are stale.  (Asked before registering: ReportLab
+    # maps a newly registered face's bold and italic to itself.)
+    mapped = {style: _mapped(faces["regular"].key, style) for style in STYLES}
     names = {style: _register_face(faces[style]) for style in STYLES}
+    if any(mapped[style] not in (None, names[style]) for style in STYLES):
+        forget_parsed()
     for style in STYLES:
         addMapping(names["regular"], int("bold" in style), int("italic" in style), names[style])
     return names
+
+
+def _mapped(regular: str, style: str) -> str | None:
+    """The face ``<b>``/``<i>`` in text set in ``regular`` map to now, if any."""
+    try:
+        return tt2ps(regular, int("bold" in style), int("italic" in style))
+    except ValueError:  # not mapped yet: no paragraph can have used it
+        return None
 
 
 def _register_face(face: FontFace) -> str:

@@ -10,7 +10,9 @@ fragments, as it does when it splits a paragraph), so the PDF is byte for byte t
 
 Styles are compared by value (every attribute), so briefs with other themes never share
 fragments; a paragraph with a bullet, or one whose markup changed its style (a ``<para>``
-tag, which briefsmith never writes), is parsed as usual and not kept.  The store holds at
+tag, which briefsmith never writes), is parsed as usual and not kept.  The fragments also
+depend on which face ``<b>`` and ``<i>`` map each font to: :func:`forget_parsed` is
+called when a mapping changes (see :mod:`briefsmith.render.fonts`).  The store holds at
 most :data:`KEPT` texts, the least recently used forgotten first, so memory stays flat in a
 long batch (a few megabytes) while the texts the briefs share stay.
 """
@@ -47,6 +49,11 @@ class Paragraph(_ReportLabParagraph):
             if len(_parsed) >= KEPT:
                 del _parsed[next(iter(_parsed))]
             _parsed[key] = (self.text, [f.clone() for f in self.frags])
+
+
+def forget_parsed() -> None:
+    """Forget every kept parse: what ``<b>`` and ``<i>`` map to has changed."""
+    _parsed.clear()
 
 
 def _key(text: str, style: ParagraphStyle, case_sensitive: int) -> _Key | None:
