@@ -26,11 +26,16 @@ class Elem:
     annotations: list[pikepdf.Object] = field(default_factory=list)
     kids: list[Elem] = field(default_factory=list)
     objgen: tuple[int, int] = (0, 0)
+    lang: str | None = None
 
     def walk(self):  # type: ignore[no-untyped-def]
         yield self
         for kid in self.kids:
             yield from kid.walk()
+
+    def all_mcids(self) -> list[tuple[int, int]]:
+        """The marked content of this element and of every element below it."""
+        return [mcid for element in self.walk() for mcid in element.mcids]
 
     def roles(self) -> list[str]:
         return [kid.role for kid in self.kids]
@@ -79,7 +84,8 @@ class TaggedPdf:
 
     def _element(self, node: pikepdf.Object) -> Elem:
         elem = Elem(str(node.S)[1:], str(node.Alt) if "/Alt" in node else None,
-                    str(node.ID) if "/ID" in node else None, objgen=node.objgen)
+                    str(node.ID) if "/ID" in node else None, objgen=node.objgen,
+                    lang=str(node.Lang) if "/Lang" in node else None)
         for attributes in _as_list(node.get("/A")):
             for key, value in attributes.items():
                 if key != "/O":

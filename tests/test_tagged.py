@@ -168,21 +168,23 @@ def test_links_are_described_and_tied_into_the_structure(showcase: dict[str, Pat
 def test_every_link_holds_its_annotation_and_its_text(
         showcase: dict[str, Path], sample_pdf: Path, index: int) -> None:
     """PDF/UA (ISO 14289-1, 7.18.5): a ``Link`` element holds its annotation (``OBJR``)
-    and the marked content of the text the annotation covers."""
+    and the marked content of the text the annotation covers (its own, or that of a
+    ``Span`` for a run of its text in another language)."""
     path = _all_pdfs(showcase, sample_pdf)[index]
     with TaggedPdf(path) as pdf:
         marked = pdf.marked_text()
         links = [e for e in pdf.tree().walk() if e.role == "Link"]
         assert links
         for link in links:
-            assert link.annotations and link.mcids, (path.name, link)
-            assert not link.kids
-            assert "".join(marked.get(mcid, "") for mcid in link.mcids).strip(), link
+            mcids = link.all_mcids()
+            assert link.annotations and mcids, (path.name, link)
+            assert {(kid.role, kid.lang is not None) for kid in link.kids} <= {("Span", True)}
+            assert "".join(marked.get(mcid, "") for mcid in mcids).strip(), link
             # Each annotation lies over the link's own text.  (Not exactly: ReportLab's
             # rectangles in justified lines ignore the stretched spaces, and so may start a
             # little before or after the text; the words are checked in the next test.)
             for annotation in link.annotations:
-                assert pdf.text_under(annotation, link.mcids).strip(), (path.name, link)
+                assert pdf.text_under(annotation, mcids).strip(), (path.name, link)
 
 
 def test_links_read_their_text_where_it_stands(sample_pdf: Path,
@@ -417,3 +419,90 @@ def test_tagging_changes_nothing_on_the_page(sample_pdf: Path, tmp_path: Path,
     for page in tagged_pages:
         twin = tmp_path / page.name.replace("tagged", "untagged")
         assert page.read_bytes() == twin.read_bytes(), page.name
+
+
+def _language_spans(document: Elem) -> list[Elem]:
+    return [e for e in document.walk() if e.lang is not None]
+
+
+def test_a_chinese_name_in_an_english_brief_is_a_span_in_chinese(sample_pdf: Path) -> None:
+    """PDF/UA (ISO 14289-1, 7.2): a change of language in the text is marked.  The name
+    魔豆妈妈 is a Span with /Lang zh and its own marked content; the English around it is
+    the paragraph's (in the document's /Lang en) and reads in order around it."""
+    han = re.compile(r"[\u4e00-\u9fff]")
+    with TaggedPdf(sample_pdf) as pdf:
+        assert str(pdf.pdf.Root.Lang) == "en"
+        document = pdf.tree()
+        marked = pdf.marked_text()
+        spans = _language_spans(document)
+        assert len(spans) >= 5  # paragraphs, list, table cell, key figures, evidence
+        for span in spans:
+            assert (span.role, span.lang, span.kids) == ("Span", "zh", [])
+            assert "".join(marked[mcid] for mcid in span.mcids) == "魔豆妈妈"
+        # No Han outside them (figures excepted: their alternative text is what is read),
+        # no other element in another language.
+        owners = {mcid: e for e in document.walk() for mcid in e.mcids}
+        for mcid, text in marked.items():
+            if han.search(text):
+                assert owners[mcid].lang == "zh", (mcid, text)
+        paragraph = next(e for e in document.walk() if e.role == "P" and any(
+            "The company started" in marked.get(mcid, "") for mcid in e.mcids))
+        assert paragraph.lang is None and paragraph.kids[0] in spans
+        own = "".join(marked[mcid] for mcid in paragraph.mcids)
+        assert "The company started the “Modou Mama” (" in own and not han.search(own)
+        # In the evidence appendix the name is a link to the key figure: Link > Span.
+        assert any(e.role == "Link" and e.kids and e.kids[0] in spans and e.annotations
+                   for e in document.walk())
+    reading = struct_text(sample_pdf)
+    paragraph_read = next(n for n in reading.walk()
+                          if n.role == "P" and "The company started" in n.all_text())
+    assert [k.role for k in paragraph_read.kids] == ["Span", "Link"]
+    assert paragraph_read.kids[0].all_text() == "魔豆妈妈"
+    assert re.sub(r"\s+", " ", paragraph_read.all_text()).startswith(
+        "The company started the “Modou Mama” (魔豆妈妈) project in 2006. Since then")
+
+
+def test_latin_text_in_a_chinese_brief_keeps_the_brief_language(
+        showcase: dict[str, Path]) -> None:
+    """Latin letters in Chinese text are as often pinyin or names as English: not marked;
+    Han text is the brief's own language."""
+    path = showcase["default"] / "showcase-zh.pdf"
+    with TaggedPdf(path) as pdf:
+        assert str(pdf.pdf.Root.Lang) == "zh-CN"
+        assert _language_spans(pdf.tree()) == []
+    text = struct_text(path).all_text()
+    assert re.search(r"[A-Za-z]{4}", text) and re.search(r"[\u4e00-\u9fff]", text)
+
+
+def test_runs_in_other_languages_in_paragraphs_and_links(minimal_project: Path,
+                                                         cli: Cli) -> None:
+    """Kana make a run Japanese, Hangul Korean; a run over a line break is one Span; a
+    link's run is a Span inside the Link, which keeps its annotation and its own text."""
+    han = "魔豆妈妈 " * 40
+    with (minimal_project / "content" / "intro.yaml").open("a", encoding="utf-8") as section:
+        section.write("  - paragraph: Tokyo (東京は) and Seoul (서울), "
+                      "[the 魔豆妈妈 project](https://example.org/modou) [@smith-2020].\n"
+                      f"  - paragraph: A long name, {han}and English again.\n")
+    result = cli("-C", minimal_project, "build")
+    assert result.exit_code == 0, result.output
+    path = minimal_project / "out" / "mini.pdf"
+    with TaggedPdf(path) as pdf:
+        marked = pdf.marked_text()
+        document = pdf.tree()
+
+        def text(element: Elem) -> str:
+            return "".join(marked[mcid] for mcid in element.mcids)
+
+        spans = [(e.lang, text(e)) for e in _language_spans(document)]
+        assert spans[:3] == [("ja", "東京は"), ("ko", "서울"), ("zh", "魔豆妈妈")]
+        assert len(spans) == 4 and spans[3][0] == "zh"
+        # (Spaces between CJK characters are not set, see render.markup.)
+        assert re.sub(r"\s+", "", spans[3][1]) == han.replace(" ", "")
+        link = next(e for e in document.walk() if e.role == "Link" and e.kids)
+        assert [k.lang for k in link.kids] == ["zh"] and len(link.annotations) == 1
+        assert re.sub(r"\s+", " ", text(link)).strip() == "the project"
+        for page in range(len(pdf.pages)):
+            assert pdf.marks(page).nested == []
+    reading = re.sub(r"\s+", " ", struct_text(path).all_text())
+    assert "Tokyo (東京は) and Seoul (서울), the 魔豆妈妈 project [1]." in reading
+    assert f"A long name, {han.replace(' ', '')} and English again." in reading

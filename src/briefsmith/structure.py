@@ -37,13 +37,15 @@ class LinkAnnotation:
 class Element:
     """A structure element: a role (``P``, ``H1``, ``TD``...), its kids in reading order,
     and attributes.  ``attributes`` are ``(owner, key, value)`` triples such as
-    ``("Table", "Scope", "Column")`` or ``("Layout", "BBox", (x0, y0, x1, y1))``."""
+    ``("Table", "Scope", "Column")`` or ``("Layout", "BBox", (x0, y0, x1, y1))``;
+    ``lang`` is the natural language of its content where it is not the document's."""
 
     role: str
     kids: list[Element | Content | LinkAnnotation] = field(default_factory=list)
     alt: str | None = None
     id: str | None = None
     attributes: list[tuple[str, str, object]] = field(default_factory=list)
+    lang: str | None = None
 
     def walk(self):  # type: ignore[no-untyped-def] - a generator of Elements
         """This element and every element below it, in reading order."""

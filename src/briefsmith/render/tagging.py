@@ -17,7 +17,10 @@ ReportLab knows nothing of tagged PDF, so the renderer adds three things:
    marked content (PDF/UA): in a paragraph, ReportLab's hook for link text
    (``_linkRecord``) marks where it starts and ends in the text object, whose code is
    then cut into sequences there; a paragraph or contents entry that is a link as a whole
-   is drawn inside a :meth:`~StructureRecorder.link_area`.
+   is drawn inside a :meth:`~StructureRecorder.link_area`.  A run of text in another
+   language than the document's (:mod:`briefsmith.languages`) is written apart between
+   marks the same way, and becomes a ``Span`` with ``/Lang`` holding its own sequence,
+   in its place in its paragraph or link (sequences never nest: poppler mishandles it).
 3. :class:`StructureRecorder` collects the elements, in the order they are first drawn
    (the reading order), into a :class:`~briefsmith.structure.StructureTree` of plain data,
    which :mod:`.tagwriter` writes into the PDF when the canvas saves it.
@@ -48,6 +51,7 @@ from reportlab.platypus.paragraph import (
     _SplitWordLL,
 )
 
+from ..languages import language_runs
 from ..structure import Content, Element, LinkAnnotation, StructureTree
 from .tagwriter import write_metadata, write_structure
 
@@ -380,6 +384,8 @@ class StructureRecorder:
         self.canvas = canvas
         # (link target, is it a URL) -> the annotation's /Contents; set by the renderer
         self.describe: Callable[[str, bool], str] = lambda target, external: target
+        # The document's language (its /Lang): text in another is marked (see languages).
+        self.language = ""
         self.root = Element("Document")
         self._elements: dict[Node, Element] = {}
         self._drawn: dict[int, object] = {}  # id -> flowable (kept alive: ids stay unique)
@@ -515,7 +521,8 @@ class StructureRecorder:
         self._resume = element
         out = [code[0]]  # BT
         owner: Element | None = element  # None: an artifact
-        outer = element  # the owner to go back to after an artifact
+        outer = element  # the owner to go back to after an artifact or a language run
+        span: Element | None = None  # the last Span, while nothing was drawn after it
         start = 1
         for index in range(1, len(code) + 1):
             entry = code[index] if index < len(code) else None
@@ -526,6 +533,8 @@ class StructureRecorder:
                 out.append(self._new_mcid(owner) if owner is not None else "/Artifact BMC")
                 out.extend(segment)
                 out.append("EMC")
+                if owner is not span:
+                    span = None
             else:
                 out.extend(segment)
             start = index + 1
@@ -534,6 +543,11 @@ class StructureRecorder:
             if entry.kind == "artifact":
                 outer, owner = owner or outer, None
             elif entry.kind == "end artifact":
+                owner = outer
+            elif entry.kind == "lang":
+                outer = owner or outer
+                owner = span = self._span(outer, entry.lang, span)
+            elif entry.kind == "end lang":
                 owner = outer
             elif entry.link is None:  # the end of a link's text
                 owner = outer = element
@@ -544,6 +558,17 @@ class StructureRecorder:
                     element.kids.append(entry.link)
         self._pending.clear()
         return out
+
+    @staticmethod
+    def _span(parent: Element, lang: str | None, last: Element | None) -> Element:
+        """The ``Span`` of a run of text in language ``lang`` inside ``parent``: the last
+        one, when it is in the same language and nothing was drawn since it ended (a run
+        broken over lines is one element), else a new one after what ``parent`` holds."""
+        if last is not None and last.lang == lang and parent.kids and parent.kids[-1] is last:
+            return last
+        span = Element("Span", lang=lang)
+        parent.kids.append(span)
+        return span
 
     def resume(self) -> None:
         """After a text object that marked itself: go on in its element."""
@@ -647,16 +672,19 @@ _JOINING = frozenset("-\u00ad\u2010\u2011/")
 
 class _Mark(str):
     """An empty entry in a text object's code where its marked content switches: the text
-    of a link starts (kind "link", ``link`` its element) or ends (``link`` None), or an
-    artifact starts ("artifact") or ends ("end artifact").  Resolved by
+    of a link starts (kind "link", ``link`` its element) or ends (``link`` None), an
+    artifact starts ("artifact") or ends ("end artifact"), or a run of text in another
+    language starts ("lang", ``lang`` its tag) or ends ("end lang").  Resolved by
     :meth:`StructureRecorder.mark_text` before the text object is drawn."""
 
     kind: str
     link: Element | None
+    lang: str | None
 
-    def __new__(cls, kind: str, link: Element | None = None) -> _Mark:
+    def __new__(cls, kind: str, link: Element | None = None, lang: str | None = None,
+                ) -> _Mark:
         mark = super().__new__(cls, "")
-        mark.kind, mark.link = kind, link
+        mark.kind, mark.link, mark.lang = kind, link, lang
         return mark
 
 
@@ -711,8 +739,9 @@ class _ReadingTextObject(PDFTextObject):
         if TStar and self._ends_a_word():
             text += " "
             self._last = " "
+        reading = self._canvas.structure.reading
         if (self._line in self.hyphenated and text.endswith("-")
-                and not hasattr(text, "__shapeData__") and self._canvas.structure.reading):
+                and not hasattr(text, "__shapeData__") and reading):
             self._write_hyphenated(text, TStar)
         else:
             if text and self._hyphen is not None:
@@ -720,10 +749,30 @@ class _ReadingTextObject(PDFTextObject):
                 self._code[:] = [e for e in self._code if e is not self._hyphen[0]
                                  and e is not self._hyphen[1]]
                 self._hyphen = None
-            super()._textOut(text, TStar)
+            runs = (language_runs(text, self._canvas.structure.language)
+                    if reading and not hasattr(text, "__shapeData__") else None)
+            if runs is None:
+                super()._textOut(text, TStar)
+            else:
+                self._write_languages(runs, TStar)
         if TStar:
             self._line += 1
             self._hyphen = None
+
+    def _write_languages(self, runs: list[tuple[str, str | None]],
+                         TStar: int) -> None:  # noqa: N803
+        """A piece of text with runs in other languages, each run written apart between
+        marks, to be a ``Span`` with its ``/Lang``.  The text operators place the glyphs
+        exactly where one would (as for a hyphen, see :meth:`_write_hyphenated`)."""
+        for index, (piece, lang) in enumerate(runs):
+            last = TStar if index == len(runs) - 1 else 0
+            if lang is None:
+                super()._textOut(piece, last)
+                continue
+            self._code.append(_Mark("lang", lang=lang))
+            super()._textOut(piece, last)
+            self._code.append(_Mark("end lang"))
+        self._marks += 1
 
     def _write_hyphenated(self, text: str, TStar: int) -> None:  # noqa: N803
         """The piece of text ending a hyphenated line, its hyphen apart as an artifact
@@ -776,6 +825,7 @@ class TaggingCanvas(Canvas):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.structure = StructureRecorder(self)
+        self.structure.language = kwargs.get("lang") or ""
 
     def beginText(self, x: float = 0, y: float = 0,  # noqa: N802 - ReportLab's name
                   direction: str | None = None) -> PDFTextObject:

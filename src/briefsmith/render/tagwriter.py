@@ -5,7 +5,8 @@ Called by the tagging canvas just before the document is saved, when every page 
 - ``StructTreeRoot`` holds the ``Document`` element; every element is a ``StructElem`` with
   its kids in reading order: marked-content ids (with ``/Pg``, or an ``MCR`` dictionary when
   the content sits on another page than the element's first), child elements, and ``OBJR``
-  references to link annotations.
+  references to link annotations, and ``/Lang`` where its content is in another language
+  than the document's.
 - The ``ParentTree`` maps each page's ``/StructParents`` key to the elements of its
   marked-content ids, and each link annotation's ``/StructParent`` key to its ``Link``
   element, so an assistive technology can go from content to structure.  Annotations get
@@ -168,6 +169,8 @@ class _TreeWriter:
             node["K"] = PDFArray(kids)
         if element.alt:
             node["Alt"] = PDFString(element.alt)
+        if element.lang:
+            node["Lang"] = PDFString(element.lang)
         if element.id:
             node["ID"] = PDFString(element.id)
             self.ids[element.id] = ref
