@@ -87,11 +87,13 @@ class RenderContext:
                 TABLES: self.tables}[role]
 
     def source_line(self, citation: Citation | None) -> str:
-        """"Source: Renmin University of China (2020) [2]" as paragraph markup."""
+        """"Source: Renmin University of China (2020) [2]" as paragraph markup; with
+        several sources, named in the order the marker numbers them ("A; B [1, 2]")."""
         if citation is None:
             return ""
         cited = {source.id: source for source in self.bibliography.cited}
-        known = [cited[i.id] for i in citation.items if i.id in cited]
+        known = [cited[i.id] for i in self.bibliography.items_in_marker_order(citation)
+                 if i.id in cited]
         names: list[str] = []
         for source in known:
             who = ", ".join(n.display() for n in source.author[:2]) or source.publisher \
