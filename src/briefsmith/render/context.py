@@ -60,8 +60,17 @@ class RenderContext:
         return colors.HexColor(getattr(self.theme.colours, name))
 
     def palette(self, index: int) -> colors.Color:
+        """The colour of a chart's ``index``-th series or slice.  Past the end of the
+        theme's palette the colours come round again lighter (mixed with 40 % white, then
+        60 %...), so a pie of twelve slices never shows two slices, and two legend
+        entries, in one colour."""
         palette = self.theme.colours.palette or (self.theme.colours.primary,)
-        return colors.HexColor(palette[index % len(palette)])
+        lap, position = divmod(index, len(palette))
+        colour = colors.HexColor(palette[position])
+        if lap == 0:
+            return colour
+        white = min(0.2 + 0.2 * lap, 0.8)
+        return colors.linearlyInterpolatedColor(colour, colors.white, 0, 1, white)
 
     def font_for(self, text: str, role: str = "figures", style: str = "regular") -> str:
         """One face for a whole string drawn outside a paragraph (chart labels): the first
