@@ -108,7 +108,9 @@ def test_strict_turns_warnings_into_failure(minimal_project: Path, cli: Cli) -> 
         in relaxed.stderr
     strict = cli("-C", minimal_project, "check", "--strict")
     assert strict.exit_code == 1
-    assert strict.stderr.splitlines()[-1] == "0 errors, 1 warning"
+    assert strict.stderr.splitlines()[-1] == \
+        "0 errors, 1 warning (--strict: warnings fail the run)"
+    assert relaxed.stderr.splitlines()[-1] == "0 errors, 1 warning"
 
 
 @pytest.mark.parametrize("command", ["build", "sources"])

@@ -27,7 +27,7 @@ import click
 from . import __version__, pipeline
 from .batch import Shard, available_cpus
 from .csl import to_csl_json
-from .diagnostics import summary
+from .diagnostics import Severity, summary
 from .project import Project
 from .reporting import ERROR_FORMATS, build_summary, check_summary, format_problem, path_prefix
 
@@ -106,7 +106,7 @@ _json = click.option("--json", "as_json", is_flag=True,
 @click.option("--theme", help="Use this theme instead of the one each brief names.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for rendering (default: the number of CPUs).")
+              help="Worker processes for rendering (default: the CPUs this process may use).")
 @click.option("--shard", metavar="K/N", callback=_shard,
               help="Build only the K-th of N stable slices of the briefs (CI matrices).")
 @click.option("--force", is_flag=True, help="Rebuild briefs whose PDF is up to date.")
@@ -330,7 +330,10 @@ def _print_problems(report: pipeline.RunReport, project: Project | None,
     for problem in report.problems:
         click.echo(format_problem(problem, error_format, prefix), err=True)
     if report.problems:
-        click.echo(summary(report.problems), err=True)
+        line = summary(report.problems)
+        if report.strict and not any(p.severity is Severity.ERROR for p in report.problems):
+            line += " (--strict: warnings fail the run)"  # why exit 1 with no error
+        click.echo(line, err=True)
 
 
 def _finish(report: pipeline.RunReport, project: Project | None = None,
