@@ -298,3 +298,17 @@ def test_sources_for_some_briefs_calls_no_source_unused(minimal_project: Path,
     assert "never cited" not in broken.stderr
     assert _errors(broken) == ["content/intro.yaml:1:8: error: this '[' list is never closed "
                                "with ']' (or an item in it is missing a comma)"]
+
+
+def test_the_evidence_appendix_prints_a_locator_once(citations_project: Path,
+                                                    cli: Cli) -> None:
+    """The key figure cites ``renmin-2020, p. 3``: the appendix's source column shows the
+    bare marker, and the locator column "p. 3" (not "[n, p. 3]" and "p. 3" again)."""
+    _set(citations_project, "  style: numeric\n", "  style: numeric\n  evidence: true\n")
+    result = cli("-C", citations_project, "build")
+    assert result.exit_code == 0, result.output
+    pdf = Pdf(citations_project / "out" / "styles.pdf")
+    text = normalise(pdf.text())
+    appendix = text[text.index("Where in the source"):text.index("References")]
+    assert "[4] Alibaba Ecosystem Employment" in appendix
+    assert appendix.count("p. 3") == 1, appendix

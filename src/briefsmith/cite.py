@@ -130,12 +130,13 @@ class Bibliography:
         return sorted(items, key=lambda i: order.get(i.id, 0))
 
     def marker(self, citation: Citation, *, define: bool = True,
-               only: CiteItem | None = None) -> list[MarkerPiece]:
+               only: CiteItem | None = None, locators: bool = True) -> list[MarkerPiece]:
         """The marker for ``citation``: ``[1–3]``, ``(Smith 2020, p. 4; Li 2021)``...
 
         With ``define`` the first piece is the citation's own link target; an appendix
-        repeating a citation passes ``define=False`` (a target is defined once), and
-        ``only`` to show just one of its items.
+        repeating a citation passes ``define=False`` (a target is defined once),
+        ``only`` to show just one of its items, and ``locators=False`` when it prints the
+        locator in a column of its own.
         """
         place = self._places.get(_key(citation))
         if place is None:
@@ -172,7 +173,8 @@ class Bibliography:
                     pieces.append(MarkerPiece("\u2013" if len(run) > 2 else delimiter,
                                               superscript=sup))
                 target = self._targets[(item.id, unit)]
-                spans = self.engine.item(item.id, item.locator, item.suppress_author)
+                spans = self.engine.item(item.id, item.locator if locators else None,
+                                         item.suppress_author)
                 pieces.extend(_pieces(spans, target, superscript=layout.superscript))
         if layout.suffix:
             pieces.append(MarkerPiece(layout.suffix, superscript=sup))

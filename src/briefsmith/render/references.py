@@ -96,7 +96,8 @@ def evidence_appendix(doc: Document, ctx: RenderContext) -> list[Flowable]:
                     if source is None:
                         continue
                     marker = ctx.body.pieces(ctx.bibliography.marker(
-                        figure.cite, define=False, only=item), s.evidence_cell).lstrip("\u00a0")
+                        figure.cite, define=False, only=item, locators=False),
+                        s.evidence_cell).lstrip("\u00a0")
                     texts.append([f"{figure.value} {figure.label.plain()}", section.title,
                                   f"[00] {source.title}", item.locator or "\u2014"])
                     rows.append([
