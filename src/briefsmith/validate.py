@@ -369,6 +369,8 @@ def _check_data_glyphs(doc: Document, assets: Assets | None,
                 for column, cell in enumerate(row, 1):
                     check(cell, ("headings",) if line == 1 else ("body",),
                           Location(display, line, column))
+        if isinstance(record, Image) and assets is not None and coverage is not None:
+            _check_svg_text(record, assets, check, coverage, problems)
         if not isinstance(record, Chart) or assets is None or coverage is None:
             continue
         data, _found = chart_data(record, assets)
@@ -387,6 +389,23 @@ def _check_data_glyphs(doc: Document, assets: Assets | None,
                                       f"label '{_shorten(text, 40)}', and a chart draws each "
                                       "label (the categories together) in one font; add a "
                                       "font that has them all to fonts.figures in the theme")
+
+
+def _check_svg_text(image: Image, assets: Assets, check: Callable[[str, tuple[str, ...],
+                    Location], None], coverage: ChainCoverage, problems: Problems) -> None:
+    """An SVG's text is drawn in the figures fonts, each run in one face (svglib has no
+    per-glyph fallback): some figures face must have every character of the run."""
+    picture = assets.image(image.file) if image.file is not None else None
+    if picture is None:
+        return  # reported when the file was read or named
+    for run in picture.texts:
+        where = Location(picture.path, run.line, run.column)
+        check(run.text, ("figures",), where)
+        if coverage.whole(run.text, run.style) is None and not coverage.uncovered(run.text):
+            problems.error(where, f"no figures font has every character of the SVG text "
+                                  f"'{_shorten(run.text, 40)}', and an SVG's text is drawn "
+                                  "in one font per run; add a font that has them all to "
+                                  "fonts.figures in the theme, or convert the text to paths")
 
 
 def _cannot_set(char: str, run: str, reason: str) -> str:

@@ -1,0 +1,134 @@
+"""What briefsmith needs to know about an SVG file before drawing it, read without drawing.
+
+The renderer draws SVG through svglib, which recovers from broken XML silently and gives
+an empty drawing for a file it cannot size: a truncated file would pass ``check`` and then
+stop ``build``.  So the file is parsed strictly here, at the asset stage, and a problem
+points into it (``content/images/map.svg:3:7``).
+
+svglib draws each run of a ``<text>`` element (its own text, a ``<tspan>``'s, the text
+after a ``<tspan>``) as one string in one font, with no per-glyph fallback; the renderer
+draws it in the theme's figures fonts.  The runs are collected here with their positions
+and styles, so the validator can require a figures face that has every character of each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from xml.parsers import expat
+
+from .diagnostics import Location, Problems
+
+TEXT_ELEMENTS = frozenset({"text", "tspan", "textPath", "a"})
+_LENGTH = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*(px|pt|pc|mm|cm|in|em|ex)?\s*$")
+_DECLARATION = re.compile(r"([a-zA-Z-]+)\s*:\s*([^;]+)")
+
+
+@dataclass(frozen=True)
+class SvgText:
+    """A run of an SVG's ``<text>`` that svglib draws as one string, in one font."""
+
+    text: str
+    line: int
+    column: int
+    style: str  # "regular", "bold", "italic" or "bolditalic", from font-weight/-style
+
+
+def read_svg(text: str, display: str, problems: Problems) -> tuple[SvgText, ...] | None:
+    """The SVG's text runs, or ``None`` after reporting why it cannot be drawn."""
+    reader = _Reader()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = lambda name, attrs: reader.start(parser, name, attrs)
+    parser.EndElementHandler = lambda name: reader.end()
+    parser.CharacterDataHandler = lambda data: reader.data(parser, data)
+    try:
+        parser.Parse(text.lstrip("\ufeff"), True)
+    except expat.ExpatError as exc:
+        problems.error(Location(display, exc.lineno, exc.offset + 1),
+                       f"the SVG is not well-formed XML ({expat.ErrorString(exc.code)}); "
+                       "it cannot be drawn")
+        return None
+    if reader.problem is not None:
+        line, column, message = reader.problem
+        problems.error(Location(display, line, column), message)
+        return None
+    return tuple(reader.texts)
+
+
+class _Reader:
+    """Expat callbacks: checks the root element and collects text runs."""
+
+    def __init__(self) -> None:
+        self.texts: list[SvgText] = []
+        self.problem: tuple[int, int, str] | None = None
+        self._stack: list[tuple[bool, bool, bool]] = []  # (in text, bold, italic)
+        self._run: list[str] = []
+        self._run_at: tuple[int, int] = (0, 0)
+
+    def start(self, parser: expat.XMLParserType, name: str, attrs: dict[str, str]) -> None:
+        self._flush()
+        local = name.rpartition(":")[2]
+        if not self._stack:
+            self._root(parser, local, attrs)
+            self._stack.append((False, False, False))
+        in_text, bold, italic = self._stack[-1]
+        declared = dict(attrs)
+        for key, value in _DECLARATION.findall(attrs.get("style", "")):
+            declared[key.strip()] = value.strip()
+        bold = _is_bold(declared.get("font-weight"), bold)
+        italic = _is_italic(declared.get("font-style"), italic)
+        in_text = (in_text and local in TEXT_ELEMENTS) or local == "text"
+        self._stack.append((in_text, bold, italic))
+
+    def end(self) -> None:
+        self._flush()
+        self._stack.pop()
+
+    def data(self, parser: expat.XMLParserType, data: str) -> None:
+        if not self._stack or not self._stack[-1][0]:
+            return
+        if not self._run:
+            self._run_at = (parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
+        self._run.append(data)
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._run).split())
+        if text:
+            _in_text, bold, italic = self._stack[-1]
+            style = ("bold" if bold else "") + ("italic" if italic else "") or "regular"
+            self.texts.append(SvgText(text, *self._run_at, style))
+        self._run = []
+
+    def _root(self, parser: expat.XMLParserType, local: str, attrs: dict[str, str]) -> None:
+        where = (parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
+        if local != "svg":
+            self.problem = (*where, f"not an SVG image (the root element is <{local}>, "
+                                    "not <svg>)")
+            return
+        box = [float(v) for v in re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?",
+                                             attrs.get("viewBox", ""))]
+        box_size = box[2:4] if len(box) == 4 else [0.0, 0.0]
+        for attr, fallback in zip(("width", "height"), box_size, strict=True):
+            value = attrs.get(attr)
+            match = _LENGTH.match(value) if value is not None else None
+            if (match and float(match.group(1)) > 0) or \
+                    ((value is None or value.strip().endswith("%")) and fallback > 0):
+                continue
+            self.problem = (*where, "the SVG has no size: give its <svg> element a width "
+                                    "and height, or a viewBox")
+            return
+
+
+def _is_bold(weight: str | None, inherited: bool) -> bool:
+    if weight is None or weight.strip() == "inherit":
+        return inherited
+    weight = weight.strip()
+    if weight.isdigit():
+        return int(weight) >= 600
+    return weight in ("bold", "bolder")
+
+
+def _is_italic(style: str | None, inherited: bool) -> bool:
+    if style is None or style.strip() == "inherit":
+        return inherited
+    return style.strip() in ("italic", "oblique")
