@@ -7,8 +7,8 @@ points into it (``content/images/map.svg:3:7``).
 
 svglib draws each run of a ``<text>`` element (its own text, a ``<tspan>``'s, the text
 after a ``<tspan>``) as one string in one font, with no per-glyph fallback; the renderer
-draws it in the theme's figures fonts.  The runs are collected here with their positions
-and styles, so the validator can require a figures face that has every character of each.
+draws it in the theme's figures fonts.  The runs are collected here with their positions,
+so the validator can require a figures face that has every character of each.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from .diagnostics import Location, Problems
 
 TEXT_ELEMENTS = frozenset({"text", "tspan", "textPath", "a"})
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*(px|pt|pc|mm|cm|in|em|ex)?\s*$")
-_DECLARATION = re.compile(r"([a-zA-Z-]+)\s*:\s*([^;]+)")
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,6 @@ class SvgText:
     text: str
     line: int
     column: int
-    style: str  # "regular", "bold", "italic" or "bolditalic", from font-weight/-style
 
 
 def read_svg(text: str, display: str, problems: Problems) -> tuple[SvgText, ...] | None:
@@ -61,7 +59,7 @@ class _Reader:
     def __init__(self) -> None:
         self.texts: list[SvgText] = []
         self.problem: tuple[int, int, str] | None = None
-        self._stack: list[tuple[bool, bool, bool]] = []  # (in text, bold, italic)
+        self._stack: list[bool] = []  # per open element: inside a <text>?
         self._run: list[str] = []
         self._run_at: tuple[int, int] = (0, 0)
 
@@ -70,22 +68,15 @@ class _Reader:
         local = name.rpartition(":")[2]
         if not self._stack:
             self._root(parser, local, attrs)
-            self._stack.append((False, False, False))
-        in_text, bold, italic = self._stack[-1]
-        declared = dict(attrs)
-        for key, value in _DECLARATION.findall(attrs.get("style", "")):
-            declared[key.strip()] = value.strip()
-        bold = _is_bold(declared.get("font-weight"), bold)
-        italic = _is_italic(declared.get("font-style"), italic)
-        in_text = (in_text and local in TEXT_ELEMENTS) or local == "text"
-        self._stack.append((in_text, bold, italic))
+            self._stack.append(False)
+        self._stack.append((self._stack[-1] and local in TEXT_ELEMENTS) or local == "text")
 
     def end(self) -> None:
         self._flush()
         self._stack.pop()
 
     def data(self, parser: expat.XMLParserType, data: str) -> None:
-        if not self._stack or not self._stack[-1][0]:
+        if not self._stack or not self._stack[-1]:
             return
         if not self._run:
             self._run_at = (parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
@@ -94,9 +85,7 @@ class _Reader:
     def _flush(self) -> None:
         text = " ".join("".join(self._run).split())
         if text:
-            _in_text, bold, italic = self._stack[-1]
-            style = ("bold" if bold else "") + ("italic" if italic else "") or "regular"
-            self.texts.append(SvgText(text, *self._run_at, style))
+            self.texts.append(SvgText(text, *self._run_at))
         self._run = []
 
     def _root(self, parser: expat.XMLParserType, local: str, attrs: dict[str, str]) -> None:
@@ -118,17 +107,3 @@ class _Reader:
                                     "and height, or a viewBox")
             return
 
-
-def _is_bold(weight: str | None, inherited: bool) -> bool:
-    if weight is None or weight.strip() == "inherit":
-        return inherited
-    weight = weight.strip()
-    if weight.isdigit():
-        return int(weight) >= 600
-    return weight in ("bold", "bolder")
-
-
-def _is_italic(style: str | None, inherited: bool) -> bool:
-    if style is None or style.strip() == "inherit":
-        return inherited
-    return style.strip() in ("italic", "oblique")
