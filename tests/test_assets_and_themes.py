@@ -144,3 +144,53 @@ def test_a_project_font_with_empty_outlines_is_an_error(minimal_project: Path,
         "62 letters and digits sampled (a damaged file?): text set in it would be invisible; "
         "replace the file or remove it from fonts/", "1 error, 1 warning"]
     assert not (minimal_project / "out" / "mini.pdf").exists()
+
+
+LONG_NAMES = ["Guangxi Zhuang Autonomous Region", "Inner Mongolia", "Ningxia Hui", "Tibet",
+              "Xinjiang Uygur Autonomous Region", "Yunnan", "Guizhou", "Gansu", "Qinghai",
+              "Sichuan", "Hunan", "Hubei"]
+
+
+def test_slanted_chart_labels_stay_inside_the_text_area(minimal_project: Path,
+                                                        cli: Cli) -> None:
+    """Twelve long category names are set slanted; the first hangs left of its bar, and
+    used to run over the margin to the page's edge."""
+    values = ", ".join(str(10 + n) for n in range(len(LONG_NAMES)))
+    _section(minimal_project, f"""  - chart:
+      type: bar
+      caption: Many long categories
+      categories: [{", ".join(LONG_NAMES)}]
+      series: [{{name: Households, values: [{values}]}}]
+      source: smith-2020
+""")
+    result = cli("-C", minimal_project, "build")
+    assert result.exit_code == 0, result.output
+    pdf = Pdf(minimal_project / "out" / "mini.pdf")
+    page = next(n for n in range(pdf.pages) if "Guangxi" in pdf.page_text(n).replace("\n", ""))
+    margin = 24 * 72 / 25.4  # the default theme's left margin
+    label_chars = [c for c in pdf.chars(page) if c["text"] in "GuangxiZhuAtomsRe"]
+    assert label_chars
+    assert min(c["x0"] for c in label_chars) >= margin - 1
+
+
+def test_a_pie_with_more_slices_than_palette_colours_repeats_no_colour(
+        minimal_project: Path, cli: Cli) -> None:
+    names = LONG_NAMES[:9]  # the default palette has six colours
+    values = ", ".join(str(5 + n) for n in range(len(names)))
+    _section(minimal_project, f"""  - chart:
+      type: pie
+      caption: Nine slices
+      categories: [{", ".join(names)}]
+      series: [{{name: Share, values: [{values}]}}]
+      source: smith-2020
+""")
+    result = cli("-C", minimal_project, "build")
+    assert result.exit_code == 0, result.output
+    pdf = Pdf(minimal_project / "out" / "mini.pdf")
+    page = next(n for n in range(pdf.pages) if "Nine slices" in pdf.page_text(n))
+    shapes = pdf.plumber.pages[page].curves + pdf.plumber.pages[page].rects
+    fills = {tuple(round(v, 3) for v in s["non_stroking_color"]) for s in shapes
+             if s.get("fill") and isinstance(s.get("non_stroking_color"), tuple | list)}
+    # Nine slices and their nine legend swatches, in nine colours (plus the page's tints).
+    slice_colours = {f for f in fills if len(f) == 3}
+    assert len(slice_colours) >= 9, slice_colours

@@ -347,3 +347,29 @@ def test_pointing_a_symlink_elsewhere_rebuilds(linked: str, minimal_project: Pat
 
     assert "built out/mini.pdf" in result.stdout, result.output
     assert "Bravo Bravo!" in Pdf(minimal_project / "out" / "mini.pdf").text()
+
+
+def test_a_bug_in_one_brief_stops_only_that_brief(project: Path, cli: Cli,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception while rendering is a bug in briefsmith (exit 3), but a nightly batch
+    does not lose the other briefs to it: they are built and recorded in the manifest,
+    and the broken one is named, located at its brief file, without a traceback."""
+    import briefsmith.render
+
+    real = briefsmith.render.render_pdf
+
+    def render_pdf(doc, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if doc.name == "county-c":
+            raise IndexError("list index out of range")
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(briefsmith.render, "render_pdf", render_pdf)
+    result = cli("-C", project, "build", "--jobs", "1")
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output
+    assert ("briefs/county-c.yaml:1:1: error: internal error while rendering this brief: "
+            "IndexError: list index out of range") in result.stderr
+    built = sorted(p.stem for p in (project / "out").glob("*.pdf"))
+    assert built == sorted(set(NAMES) - {"county-c"})
+    manifest = json.loads((project / "out" / "manifest.json").read_text())
+    assert sorted(manifest["briefs"]) == built

@@ -246,3 +246,12 @@ def test_evidence_lists_a_figures_sources_in_the_order_its_marker_shows(
     evidence = normalise(document.page_text(document.pages - 1))
     row = evidence[evidence.index("nearly 70 million"):evidence.index("around 50 million")]
     assert row.index("[1]") < row.index("[2]")
+
+
+def test_a_source_line_names_its_sources_in_the_order_of_their_numbers(
+        sample_pdf: Path) -> None:
+    """The chart cites ``renmin-2020; opportimes-alibaba``; its marker reads ``[1, 2]`` and
+    [1] is Opportimes, so the names come in that order too (no pairing a name with the
+    wrong number)."""
+    text = normalise(Pdf(sample_pdf).text())
+    assert "Sources: Redacción Opportimes; Renmin University of China (2020) [1, 2]" in text

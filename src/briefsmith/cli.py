@@ -126,7 +126,7 @@ def build(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: 
     options = pipeline.BuildOptions(output_dir=output_dir, theme=theme, strict=strict,
                                     source_date_epoch=_source_date_epoch(),
                                     jobs=jobs or available_cpus(), shard=shard, force=force,
-                                    pdfa=pdfa)
+                                    pdfa=pdfa, debug=bool(os.environ.get("BRIEFSMITH_DEBUG")))
     display = _BuildDisplay(obj.project, quiet=as_json)
     try:
         report = _call(pipeline.build, obj.project, briefs, options, display)
@@ -336,6 +336,8 @@ def _print_problems(report: pipeline.RunReport, project: Project | None,
 def _finish(report: pipeline.RunReport, project: Project | None = None,
             error_format: str = "text") -> None:
     _print_problems(report, project, error_format)
+    if report.crashed:  # a bug stopped some brief: the others were built and recorded
+        sys.exit(EXIT_INTERNAL)
     if report.failed:
         sys.exit(EXIT_PROBLEMS)
 

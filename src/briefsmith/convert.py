@@ -191,7 +191,7 @@ class Converter:
                 places.update((f"{info.name}[{index}]", item.location)
                               for index, item in enumerate(value_node, 1))
             reported = len(self.problems.items)
-            value = self.value(info.type, value_node, context=_join(context, info.key))
+            value = self.field_value(info, value_node, _join(context, info.key))
             if value is INVALID or len(self.problems.items) > reported:
                 invalid.add(info.name)  # a list may come back without its bad items
             if value is not INVALID:
@@ -264,6 +264,17 @@ class Converter:
             self.problems.error(node.location, f"{_prefix(context)}{exc}")
             return INVALID
 
+    def field_value(self, info: FieldInfo, node: Node, context: str) -> Any:
+        """A field's value.  A required list may not be empty: a list, timeline, key-figure
+        grid, chart series or section with nothing in it has nothing to print, and writing
+        ``[]`` is a slip (an unfinished edit), not a choice."""
+        if info.required and isinstance(node, Sequence) and not node.items:
+            what = f" ({info.doc})" if info.doc else ""
+            self.problems.error(node.location, f"{_prefix(context)}expected at least one "
+                                               f"entry{what}, found an empty list")
+            return INVALID
+        return self.value(info.type, node, context=context)
+
     # -- containers ---------------------------------------------------------------------
 
     def sequence(self, item_type: Any, node: Node, context: str) -> Any:
@@ -313,7 +324,7 @@ class Converter:
         context = f"{context}.{key.value}" if context else key.value
         if cls.shorthand and not isinstance(body, Mapping):
             info = next(i for i in fields_of(cls) if i.name == cls.shorthand)
-            value = self.value(info.type, body, context=context)
+            value = self.field_value(info, body, context)
             if value is INVALID:
                 return INVALID
             where = RecordLocation(key.location.path, key.location.line, key.location.col,

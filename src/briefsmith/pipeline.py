@@ -106,6 +106,7 @@ class BuildOptions:
     shard: Shard | None = None  # build only this slice of the briefs
     force: bool = False  # rebuild briefs that are up to date
     pdfa: bool = False  # PDF/A-2 for every brief (a brief may ask for it itself)
+    debug: bool = False  # let a bug's exception through (with its traceback)
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class RunReport:
     strict: bool = False
     up_to_date: list[Path] = field(default_factory=list)  # outputs skipped as current
     not_built: list[str] = field(default_factory=list)  # briefs blocked by problems
+    crashed: list[str] = field(default_factory=list)  # briefs a bug in briefsmith stopped
     seconds: float = 0.0
 
     @property
@@ -481,7 +483,8 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         if epoch is None:
             epoch = calendar.timegm(item.doc.brief.date.timetuple())
         tasks.append(_RenderTask(project, item.doc, item.theme, item.chains, item.assets, epoch,
-                                 target, options.pdfa or item.doc.brief.pdf.pdfa))
+                                 target, options.pdfa or item.doc.brief.pdf.pdfa,
+                                 options.debug))
 
     def finished(outcome: BriefResult | _NotRendered) -> None:
         if progress is not None and isinstance(outcome, BriefResult):
@@ -496,6 +499,8 @@ def build(project: Project, names: Sequence[str], options: BuildOptions | None =
         if isinstance(outcome, _NotRendered):
             run.problems.error(outcome.where, outcome.message)
             report.not_built.append(outcome.name)
+            if outcome.crashed:
+                report.crashed.append(outcome.name)
     problems = run.problems.sorted()
     inputs = {item.doc.name: item.inputs for item in prepared}
     for result in report.results:
@@ -580,6 +585,7 @@ class _RenderTask:
     epoch: int
     target: Path
     pdfa: bool = False  # make a PDF/A-2 file, or fail saying why not
+    debug: bool = False  # a bug's exception propagates instead of becoming a problem
 
 
 @dataclass(frozen=True)
@@ -590,10 +596,30 @@ class _NotRendered:
     name: str
     where: Location
     message: str
+    crashed: bool = False  # a bug in briefsmith, not a problem of the content
 
 
 def _render_brief(task: _RenderTask) -> BriefResult | _NotRendered:
-    """Cite, render and write one brief (runs in a worker process when ``jobs > 1``)."""
+    """Cite, render and write one brief (runs in a worker process when ``jobs > 1``).
+
+    An exception here is a bug in briefsmith.  It stops this brief only: the other briefs
+    of the batch are still built and recorded in the manifest and build state (a nightly
+    CI build of hundreds of briefs should not lose them all to one), and the run ends with
+    the internal-error exit code.
+    """
+    if task.debug:
+        return _render_brief_unguarded(task)
+    try:
+        return _render_brief_unguarded(task)
+    except Exception as exc:  # reported as a bug, with its type and message
+        return _NotRendered(task.doc.name, task.doc.brief.at,
+                            f"internal error while rendering this brief: "
+                            f"{type(exc).__name__}: {exc} (a bug in briefsmith, not in your "
+                            "content; please report it: BRIEFSMITH_DEBUG=1 shows the "
+                            "traceback)", crashed=True)
+
+
+def _render_brief_unguarded(task: _RenderTask) -> BriefResult | _NotRendered:
     from .finish import finish_pdf  # pikepdf and ReportLab are imported only to draw
     from .render import RenderError, render_pdf
 

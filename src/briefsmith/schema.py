@@ -104,7 +104,7 @@ class _Builder:
             infos = fields_of(cls)
             schema: dict[str, Any] = {
                 "type": "object",
-                "properties": {i.key: self.field(i.type, i.doc) for i in infos},
+                "properties": {i.key: self.field(i.type, i.doc, i.required) for i in infos},
                 "additionalProperties": False,
             }
             required = [i.key for i in infos if i.required]
@@ -119,8 +119,10 @@ class _Builder:
             self.definitions[name] = schema
         return {"$ref": f"#/definitions/{name}"}
 
-    def field(self, tp: Any, doc: str) -> dict[str, Any]:
+    def field(self, tp: Any, doc: str, required: bool = False) -> dict[str, Any]:
         schema = self.of(tp)
+        if required and schema.get("type") == "array":
+            schema = {**schema, "minItems": 1}  # as the converter: a required list has entries
         return {**schema, "description": doc} if doc else schema
 
     def of(self, tp: Any) -> dict[str, Any]:
@@ -164,7 +166,7 @@ class _Builder:
         body = self.record(cls)
         if cls.shorthand:
             info = next(i for i in fields_of(cls) if i.name == cls.shorthand)
-            body = {"anyOf": [self.of(info.type), body]}
+            body = {"anyOf": [self.field(info.type, "", info.required), body]}
         return {"type": "object", "properties": {name: body}, "required": [name],
                 "additionalProperties": False}
 

@@ -103,6 +103,16 @@ def _axes_chart(drawing: Drawing, block: Chart, data: ChartData, ctx: RenderCont
     widest_category = max(stringWidth(c, category_font, size) for c in data.categories)
     angle = 0 if widest_category <= slot - 1.5 * mm else 35
     label_depth = size * 1.8 if angle == 0 else widest_category * 0.6 + size
+    if angle:
+        # A slanted label hangs left of its category: the first one must not run off the
+        # drawing (into the margin), so the plot moves right as far as the longest needs;
+        # and the drawing grows by the labels' depth instead of squashing the plot.
+        reach = widest_category * math.cos(math.radians(angle)) + 2
+        if reach > left + slot / 2:
+            left = reach - slot / 2 + 1 * mm
+            plot_width = drawing.width - left - 2 * mm
+            slot = plot_width / max(len(data.categories), 1)
+        drawing.height += label_depth - size * 1.8
     bottom = label_depth + (size * 2 if block.x_label else 0)
     # Values are printed on the bars when there are few bars and each label fits its bar.
     count = len(data.series)

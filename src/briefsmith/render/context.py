@@ -60,8 +60,17 @@ class RenderContext:
         return colors.HexColor(getattr(self.theme.colours, name))
 
     def palette(self, index: int) -> colors.Color:
+        """The colour of a chart's ``index``-th series or slice.  Past the end of the
+        theme's palette the colours come round again lighter (mixed with 40 % white, then
+        60 %...), so a pie of twelve slices never shows two slices, and two legend
+        entries, in one colour."""
         palette = self.theme.colours.palette or (self.theme.colours.primary,)
-        return colors.HexColor(palette[index % len(palette)])
+        lap, position = divmod(index, len(palette))
+        colour = colors.HexColor(palette[position])
+        if lap == 0:
+            return colour
+        white = min(0.2 + 0.2 * lap, 0.8)
+        return colors.linearlyInterpolatedColor(colour, colors.white, 0, 1, white)
 
     def font_for(self, text: str, role: str = "figures", style: str = "regular") -> str:
         """One face for a whole string drawn outside a paragraph (chart labels): the first
@@ -90,11 +99,13 @@ class RenderContext:
                 TABLES: self.tables}[role]
 
     def source_line(self, citation: Citation | None) -> str:
-        """"Source: Renmin University of China (2020) [2]" as paragraph markup."""
+        """"Source: Renmin University of China (2020) [2]" as paragraph markup; with
+        several sources, named in the order the marker numbers them ("A; B [1, 2]")."""
         if citation is None:
             return ""
         cited = {source.id: source for source in self.bibliography.cited}
-        known = [cited[i.id] for i in citation.items if i.id in cited]
+        known = [cited[i.id] for i in self.bibliography.items_in_marker_order(citation)
+                 if i.id in cited]
         names: list[str] = []
         for source in known:
             who = ", ".join(n.display() for n in source.author[:2]) or source.publisher \
