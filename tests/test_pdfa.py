@@ -95,3 +95,35 @@ def test_a_cmyk_image_is_refused_where_it_is_named(minimal_project: Path, cli: C
     assert build.exit_code == 1 and expected in build.stderr
     assert not (minimal_project / "out" / "mini.pdf").exists()
     assert cli("-C", minimal_project, "build").exit_code == 0  # without PDF/A it is fine
+
+
+def test_an_svg_with_text_is_drawn_in_embedded_theme_faces(minimal_project: Path,
+                                                            cli: Cli) -> None:
+    """svglib alone would set SVG text in the standard Helvetica (not embedded: no PDF/A)
+    and drop the characters Helvetica lacks; the text is drawn in the figures faces, each
+    run in a face that has all of it, bold and italic from font-weight and font-style."""
+    images = minimal_project / "content" / "images"
+    images.mkdir()
+    (images / "labels.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="220" height="60">\n'
+        '  <text x="5" y="25" font-family="Noto Sans">魔豆妈妈 Ünïcødé</text>\n'
+        '  <text x="5" y="50" font-family="Arial" font-weight="700">Heavy '
+        '<tspan style="font-style: italic">slanted</tspan></text>\n</svg>\n',
+        encoding="utf-8")
+    with (minimal_project / "content" / "intro.yaml").open("a", encoding="utf-8") as section:
+        section.write("  - image: {file: images/labels.svg, alt: Labels, caption: Labels, "
+                      "id: fig:labels}\n")
+    assert cli("-C", minimal_project, "check", "--pdfa").exit_code == 0
+    result = cli("-C", minimal_project, "build", "--pdfa")
+    assert result.exit_code == 0, result.output
+    path = minimal_project / "out" / "mini.pdf"
+    assert [f.rule for f in _findings(path)] == [LEVEL_A_DECLARED]  # level A, ours
+    document = Pdf(path)
+    fonts = document.fonts()
+    assert not [name for name in fonts if "Helvetica" in name]
+    assert all(document.is_embedded(font) for font in fonts.values())
+    assert "魔豆妈妈 Ünïcødé" in document.text()
+    cjk = document.fonts_of("魔豆妈妈 Ünïcødé")
+    assert len(set(cjk)) == 1  # one face for the whole run, Latin letters included
+    assert set(document.fonts_of("Heavy")) == {"NotoSans-Bold"}
+    assert set(document.fonts_of("slanted")) == {"NotoSans-BoldItalic"}

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from .diagnostics import Location, Problems
 from .model import Cell, Chart, DataFile, ImageFile, StyleImageFile
 from .project import Project, ProjectPath
+from .svgfile import SvgText, read_svg
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 _SVG_OUTSIDE_REFERENCE = re.compile(
@@ -33,11 +34,12 @@ _SVG_OUTSIDE_REFERENCE = re.compile(
 
 @dataclass(frozen=True)
 class ImageData:
-    """An image file's bytes and kind."""
+    """An image file's bytes and kind (and an SVG's text, for the glyph checks)."""
 
     data: bytes
     kind: str  # "png", "jpeg" or "svg"
     path: str  # project-relative, for messages
+    texts: tuple[SvgText, ...] = ()
 
 
 @dataclass
@@ -163,7 +165,10 @@ def read_image(data: bytes, display: str, problems: Problems) -> ImageData | Non
                        "the SVG refers to another file, a URL or an entity; embed everything "
                        "it needs (briefsmith reads no file the project does not name)")
         return None
-    return ImageData(data, "svg", display)
+    texts = read_svg(text, display, problems)
+    if texts is None:
+        return None
+    return ImageData(data, "svg", display, texts)
 
 
 # --------------------------------------------------------------------------- chart data

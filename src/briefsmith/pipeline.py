@@ -366,7 +366,8 @@ def _prepare(run: _Run, paths: Sequence[Path], theme_override: str | None,
         # its theme's fonts, what PDF/A forbids): a section it shares with other briefs
         # does not block them.
         validate_document(doc, chains, run.problems.about(doc.name), run.project, run.assets,
-                          archival=pdfa or doc.brief.pdf.pdfa)
+                          archival=pdfa or doc.brief.pdf.pdfa,
+                          logo=theme.logo if theme is not None else None)
         keys = {asset_key(f) for f, _ in files}
         inputs = {*doc.bibliography_files,
                   *(p for key, p in run.assets.paths.items() if key in keys)}

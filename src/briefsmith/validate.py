@@ -45,7 +45,7 @@ from .model import (
     walk_records,
     walk_source_citations,
 )
-from .project import Project
+from .project import Project, ProjectPath
 from .scripts import cannot_set, unsupported
 from .theme import PLACEHOLDER, Theme
 from .xref import PREFIX_OF_KIND, labelled, number_targets
@@ -117,9 +117,11 @@ def _has_field(source: Source, key: str) -> bool:
 
 def validate_document(doc: Document, chains: dict[str, FontChain] | None,
                       problems: Problems, project: Project | None = None,
-                      assets: Assets | None = None, *, archival: bool = False) -> None:
+                      assets: Assets | None = None, *, archival: bool = False,
+                      logo: ProjectPath | None = None) -> None:
     """Every problem of one brief; ``archival``: also what PDF/A forbids (checked again,
-    completely, on the finished file: this only names the cause where it was written)."""
+    completely, on the finished file: this only names the cause where it was written);
+    ``logo``: the theme's logo, whose SVG text is drawn in the brief's figures fonts."""
     brief = doc.brief
     if archival and assets is not None:
         _check_archival(doc, assets, problems)
@@ -163,7 +165,7 @@ def validate_document(doc: Document, chains: dict[str, FontChain] | None,
                                                      f"{source.accessed.iso()} is after the "
                                                      f"brief's date {brief.date.isoformat()}")
     if chains is not None:
-        _check_glyphs(doc, cited, chains, problems, assets)
+        _check_glyphs(doc, cited, chains, problems, assets, logo)
 
 
 def _check_style_file(style: str, project: Project, problems: Problems) -> None:
@@ -304,7 +306,8 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 
 def _check_glyphs(doc: Document, cited: set[str], chains: dict[str, FontChain],
-                  problems: Problems, assets: Assets | None = None) -> None:
+                  problems: Problems, assets: Assets | None = None,
+                  logo: ProjectPath | None = None) -> None:
     """Every character must have a glyph in the fonts of each role it is set in: no empty
     boxes, ever.  A face of any style counts (bold text falls back to a regular glyph
     before a box, see :mod:`briefsmith.fonts`)."""
@@ -352,6 +355,8 @@ def _check_glyphs(doc: Document, cited: set[str], chains: dict[str, FontChain],
                                          f"font has ({families(role)}): {shown}{more}; add a "
                                          f"font that covers them to fonts.{role} in the theme")
     _check_data_glyphs(doc, assets, check, coverage.get("figures"), problems)
+    if logo is not None and assets is not None and "figures" in coverage:
+        _check_svg_text(logo, assets, coverage["figures"], problems, check)
 
 
 def _check_data_glyphs(doc: Document, assets: Assets | None,
@@ -369,6 +374,9 @@ def _check_data_glyphs(doc: Document, assets: Assets | None,
                 for column, cell in enumerate(row, 1):
                     check(cell, ("headings",) if line == 1 else ("body",),
                           Location(display, line, column))
+        if isinstance(record, Image) and record.file is not None and assets is not None \
+                and coverage is not None:
+            _check_svg_text(record.file, assets, coverage, problems, check)
         if not isinstance(record, Chart) or assets is None or coverage is None:
             continue
         data, _found = chart_data(record, assets)
@@ -387,6 +395,26 @@ def _check_data_glyphs(doc: Document, assets: Assets | None,
                                       f"label '{_shorten(text, 40)}', and a chart draws each "
                                       "label (the categories together) in one font; add a "
                                       "font that has them all to fonts.figures in the theme")
+
+
+def _check_svg_text(file: ProjectPath, assets: Assets, coverage: ChainCoverage,
+                    problems: Problems,
+                    check: Callable[[str, tuple[str, ...], Location], None]) -> None:
+    """An SVG's text is drawn in the figures fonts, each run in one face (svglib has no
+    per-glyph fallback): some figures face must have every character of the run.  A
+    regular face is enough: a bold run no bold face has whole is drawn in it (see
+    ``RenderContext.font_for``), so a weight set by CSS this does not read is no risk."""
+    picture = assets.image(file)
+    if picture is None:
+        return  # reported when the file was read
+    for run in picture.texts:
+        where = Location(picture.path, run.line, run.column)
+        check(run.text, ("figures",), where)
+        if coverage.whole(run.text) is None and not coverage.uncovered(run.text):
+            problems.error(where, f"no figures font has every character of the SVG text "
+                                  f"'{_shorten(run.text, 40)}', and an SVG's text is drawn "
+                                  "in one font per run; add a font that has them all to "
+                                  "fonts.figures in the theme, or convert the text to paths")
 
 
 def _cannot_set(char: str, run: str, reason: str) -> str:

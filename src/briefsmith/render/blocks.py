@@ -298,8 +298,8 @@ def chart(block: Chart, ctx: RenderContext) -> list[Flowable]:
 def image(block: Image, ctx: RenderContext) -> list[Flowable]:
     picture = image_flowable(ctx.assets.image(block.file), ctx.frame_width * block.width,
                              ctx.frame_height * 0.6, alt=block.alt,
-                             font=ctx.styles.body.fontName)
-    assert picture is not None  # an unreadable image blocked the build
+                             font=lambda text, style: ctx.font_for(text, "figures", style))
+    assert picture is not None  # an unreadable or unsized image blocked the build
     target = ctx.targets.of(block)
     if target is None or block.caption is None:  # an uncaptioned picture, not a figure
         gap = ctx.theme.spacing.block / 2

@@ -74,10 +74,13 @@ class RenderContext:
 
     def font_for(self, text: str, role: str = "figures", style: str = "regular") -> str:
         """One face for a whole string drawn outside a paragraph (chart labels): the first
-        face of the role's chain that has every character of it, else the one that has
-        the most."""
+        face of the role's chain that has every character of it (in ``style``, else in the
+        regular style: a whole string in a regular face beats a bold one missing a glyph),
+        else the one that has the most."""
         chain = self._writer(role).chain
         found = chain.coverage.whole(text, style)
+        if found is None and style != "regular":
+            found = chain.coverage.whole(text, "regular")
         if found is None:  # reported by the validator; never built
             entries, sets = chain.coverage.fallback_entries(style)
             needed = {ord(c) for c in text}

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
+from reportlab.graphics.shapes import Drawing, Group, String
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
@@ -59,18 +60,19 @@ def figure_flowables(drawing: Flowable, caption: RichText, target: Target,
 
 
 def image_flowable(image: ImageData | None, max_width: float, max_height: float, *,
-                   alt: str, font: str, align: str = "CENTER") -> Flowable | None:
+                   alt: str, font: Callable[[str, str], str],
+                   align: str = "CENTER") -> Flowable | None:
     """A PNG, JPEG or SVG scaled to fit, keeping its proportions.
 
-    ``font`` is the drawing's initial font: without it ReportLab's graphics state starts in
-    the standard Helvetica, which would then be named (unembedded) in the PDF.
+    ``font(text, style)`` names the theme face that draws an SVG's text (every face is
+    embedded; svglib alone would name the standard, unembedded Helvetica or a system font
+    fontconfig finds).  It also gives the drawing's initial font: without one ReportLab's
+    graphics state starts in Helvetica, which would then be named in the PDF.
     """
     if image is None:
         return None
     if image.kind == "svg":
-        from svglib.svglib import svg2rlg  # only needed when a brief has an SVG
-
-        drawing = svg2rlg(io.BytesIO(image.data))
+        drawing = svg_drawing(image, font)
         if drawing is None or not drawing.width or not drawing.height:
             return None
         scale = min(max_width / drawing.width, max_height / drawing.height)
@@ -78,13 +80,65 @@ def image_flowable(image: ImageData | None, max_width: float, max_height: float,
         drawing.width *= scale
         drawing.height *= scale
         drawing.hAlign = align
-        drawing.initialFontName = font
+        drawing.initialFontName = font("0", "regular")
         return tag(drawing, "Figure", alt=alt)
     width, height = ImageReader(io.BytesIO(image.data)).getSize()
     scale = min(max_width / width, max_height / height)
     picture = ImageFlowable(io.BytesIO(image.data), width=width * scale, height=height * scale)
     picture.hAlign = align
     return tag(picture, "Figure", alt=alt)
+
+
+class _ThemeFontMap:
+    """svglib's font map, answering every font-family with a theme face of the asked
+    weight and style (svglib lays the text out with it), and remembering the style of
+    each name it gave, so each string can then be moved to the face that has all of its
+    characters (see :func:`svg_drawing`)."""
+
+    def __init__(self, font: Callable[[str, str], str]) -> None:
+        self._font = font
+        self.styles: dict[str, str] = {}
+
+    def find_font(self, font_name: str, weight: str = "normal",
+                  style: str = "normal") -> tuple[str, bool]:
+        weight = str(weight).strip()
+        bold = int(weight) >= 600 if weight.isdigit() else weight in ("bold", "bolder")
+        italic = str(style).strip() in ("italic", "oblique")
+        face_style = ("bold" if bold else "") + ("italic" if italic else "") or "regular"
+        name = self._font("", face_style)
+        self.styles.setdefault(name, face_style)
+        return name, True
+
+
+def svg_drawing(image: ImageData, font: Callable[[str, str], str]) -> Drawing | None:
+    """The SVG as a drawing whose strings are all set in theme faces (which are embedded):
+    each in the first face that has every character of it (the validator made sure one
+    has), in the style svglib worked out from the SVG's font-weight and font-style."""
+    from svglib.svglib import svg2rlg  # only needed when a brief has an SVG
+
+    fonts = _ThemeFontMap(font)
+    drawing = svg2rlg(io.BytesIO(image.data), font_map=fonts)
+    if drawing is None:
+        return None
+    for shape in _strings(drawing):
+        style = fonts.styles.get(shape.fontName) or _style_of(shape.fontName)
+        shape.fontName = font(shape.text, style)
+    return drawing
+
+
+def _strings(group: Group) -> Iterator[String]:
+    for item in group.contents:
+        if isinstance(item, String):
+            yield item
+        elif isinstance(item, Group):
+            yield from _strings(item)
+
+
+def _style_of(name: str) -> str:
+    """The style of a standard font name svglib fell back to (``Helvetica-BoldOblique``)."""
+    bold = "Bold" in name
+    italic = "Italic" in name or "Oblique" in name
+    return ("bold" if bold else "") + ("italic" if italic else "") or "regular"
 
 
 def is_numeric_column(cells: Sequence[str]) -> bool:

@@ -155,7 +155,7 @@ def title_block(brief: Brief, ctx: RenderContext) -> list[Flowable]:
     if ctx.theme.logo is not None:
         logo = image_flowable(ctx.assets.image(ctx.theme.logo), ctx.frame_width,
                               ctx.theme.logo_height, alt=_logo_alt(brief, ctx),
-                              font=ctx.styles.body.fontName,
+                              font=lambda text, style: ctx.font_for(text, "figures", style),
                               align="LEFT")
         if logo is not None:
             story += [logo, Spacer(1, 3 * mm)]
@@ -182,7 +182,8 @@ def cover(brief: Brief, ctx: RenderContext) -> list[Flowable]:
     if ctx.theme.logo is not None:
         logo = image_flowable(ctx.assets.image(ctx.theme.logo), ctx.frame_width,
                               ctx.theme.logo_height * 1.3, alt=_logo_alt(brief, ctx),
-                              font=ctx.styles.body.fontName, align="LEFT")
+                              font=lambda text, style: ctx.font_for(text, "figures", style),
+                              align="LEFT")
         if logo is not None:
             story.append(logo)
     story += [
