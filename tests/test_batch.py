@@ -188,6 +188,18 @@ def test_force_and_environment_changes_rebuild(project: Path, cli: Cli) -> None:
     assert len(_built(dated.stdout)) == len(NAMES)
 
 
+def test_new_briefsmith_code_under_the_same_version_rebuilds(
+        project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fix installed from a branch (or a development checkout) keeps the version
+    number: the PDFs the old code made are not "up to date"."""
+    import briefsmith.incremental
+
+    assert cli("-C", project, "build").exit_code == 0
+    assert _built(cli("-C", project, "build").stdout) == []
+    monkeypatch.setattr(briefsmith.incremental, "_own_code", lambda: "other code")
+    assert len(_built(cli("-C", project, "build").stdout)) == len(NAMES)
+
+
 def test_skipped_builds_still_report_their_warnings(minimal_project: Path, cli: Cli) -> None:
     sources = minimal_project / "content" / "sources.yaml"
     sources.write_text(sources.read_text() + "unused-1:\n  title: Never cited\n"
