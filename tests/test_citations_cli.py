@@ -189,7 +189,7 @@ def test_sources_command(citations_project: Path, cli: Cli) -> None:
     stale = cli("-C", citations_project, "sources", "--max-age", "29", "--as-of", "2024-05-01")
     assert stale.exit_code == 1
     assert _errors(stale) == [
-        "content/hayagriva.yml:1:1: error: who-uhc: last accessed 2024-04-01, 30 days before "
+        "content/hayagriva.yml:11:11: error: who-uhc: last accessed 2024-04-01, 30 days before "
         "2024-05-01 (more than --max-age 29)"]
 
     csl = json.loads(cli("-C", citations_project, "sources", "--format", "csl-json").stdout)

@@ -827,9 +827,9 @@ def source_report(project: Project, names: Sequence[str], *, max_age: int | None
     for use in result.stale:
         accessed = use.source.accessed
         assert accessed is not None
-        run.problems.error(use.source.at, f"{use.source.id}: last accessed {accessed.iso()}, "
-                                          f"{use.age_days(today)} days before "
-                                          f"{today.isoformat()} (more than --max-age "
-                                          f"{max_age})")
+        run.problems.error(use.source.at.of("accessed"),
+                           f"{use.source.id}: last accessed {accessed.iso()}, "
+                           f"{use.age_days(today)} days before {today.isoformat()} "
+                           f"(more than --max-age {max_age})")
     result.report.problems.extend(run.problems.sorted())
     return result
