@@ -205,6 +205,7 @@ def test_chinese_brief_sets_chinese_labels(showcase: dict[str, Path]) -> None:
                      "第 2 页，共"):
         assert expected in text, expected
     assert re.search(r"2017年12月", text)
+    assert "2019年" in text  # a date given by its year alone reads as one too
 
 
 @pytest.mark.parametrize("theme", THEMES)

@@ -53,6 +53,7 @@ class Labels:
     # Python format strings over {day}, {month} (name), {month_number} and {year}.
     day_format: str
     month_format: str
+    year_format: str = "{year}"  # a date given by its year alone (a timeline's "2019")
     # Words that are never printed but read aloud: text alternatives of logos and charts,
     # and the descriptions of links ("{target}": a URL, a heading, "Figure 2").
     logo: str = "Logo"
@@ -68,7 +69,7 @@ class Labels:
         if isinstance(value, dt.date):
             value = PartialDate(value.year, value.month, value.day)
         if value.month is None:
-            return str(value.year)
+            return self.year_format.format(year=value.year)
         fields = {"year": value.year, "month": self.months[value.month - 1],
                   "month_number": value.month, "day": value.day}
         if value.day is None:
@@ -170,6 +171,7 @@ _ZH = Labels(
     months=tuple(f"{m}月" for m in range(1, 13)),
     day_format="{year}年{month_number}月{day}日",
     month_format="{year}年{month_number}月",
+    year_format="{year}年",
     logo="标志",
     chart_kinds=("柱状图", "折线图", "饼图"),
     link_to="链接到 {target}",
