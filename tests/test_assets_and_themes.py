@@ -151,21 +151,26 @@ LONG_NAMES = ["Guangxi Zhuang Autonomous Region", "Inner Mongolia", "Ningxia Hui
               "Sichuan", "Hunan", "Hubei"]
 
 
+def _build_chart(project: Path, cli: Cli, kind: str, caption: str,
+                 categories: list[str]) -> Pdf:
+    values = ", ".join(str(10 + n) for n in range(len(categories)))
+    _section(project, f"""  - chart:
+      type: {kind}
+      caption: {caption}
+      categories: [{", ".join(categories)}]
+      series: [{{name: Households, values: [{values}]}}]
+      source: smith-2020
+""")
+    result = cli("-C", project, "build")
+    assert result.exit_code == 0, result.output
+    return Pdf(project / "out" / "mini.pdf")
+
+
 def test_slanted_chart_labels_stay_inside_the_text_area(minimal_project: Path,
                                                         cli: Cli) -> None:
     """Twelve long category names are set slanted; the first hangs left of its bar, and
     used to run over the margin to the page's edge."""
-    values = ", ".join(str(10 + n) for n in range(len(LONG_NAMES)))
-    _section(minimal_project, f"""  - chart:
-      type: bar
-      caption: Many long categories
-      categories: [{", ".join(LONG_NAMES)}]
-      series: [{{name: Households, values: [{values}]}}]
-      source: smith-2020
-""")
-    result = cli("-C", minimal_project, "build")
-    assert result.exit_code == 0, result.output
-    pdf = Pdf(minimal_project / "out" / "mini.pdf")
+    pdf = _build_chart(minimal_project, cli, "bar", "Many long categories", LONG_NAMES)
     page = next(n for n in range(pdf.pages) if "Guangxi" in pdf.page_text(n).replace("\n", ""))
     margin = 24 * 72 / 25.4  # the default theme's left margin
     label_chars = [c for c in pdf.chars(page) if c["text"] in "GuangxiZhuAtomsRe"]
@@ -175,18 +180,8 @@ def test_slanted_chart_labels_stay_inside_the_text_area(minimal_project: Path,
 
 def test_a_pie_with_more_slices_than_palette_colours_repeats_no_colour(
         minimal_project: Path, cli: Cli) -> None:
-    names = LONG_NAMES[:9]  # the default palette has six colours
-    values = ", ".join(str(5 + n) for n in range(len(names)))
-    _section(minimal_project, f"""  - chart:
-      type: pie
-      caption: Nine slices
-      categories: [{", ".join(names)}]
-      series: [{{name: Share, values: [{values}]}}]
-      source: smith-2020
-""")
-    result = cli("-C", minimal_project, "build")
-    assert result.exit_code == 0, result.output
-    pdf = Pdf(minimal_project / "out" / "mini.pdf")
+    # The default palette has six colours.
+    pdf = _build_chart(minimal_project, cli, "pie", "Nine slices", LONG_NAMES[:9])
     page = next(n for n in range(pdf.pages) if "Nine slices" in pdf.page_text(n))
     shapes = pdf.plumber.pages[page].curves + pdf.plumber.pages[page].rects
     fills = {tuple(round(v, 3) for v in s["non_stroking_color"]) for s in shapes
