@@ -137,7 +137,7 @@ class Converter:
     # -- entry points -------------------------------------------------------------------
 
     def record(self, cls: type, node: Node, *, context: str = "",
-               partial: bool = False) -> Any:
+               partial: bool = False, container: bool = False) -> Any:
         """Convert a mapping node to an instance of ``cls``.
 
         Every problem is reported.  Strictly (themes), a record with a bad field comes back
@@ -150,13 +150,22 @@ class Converter:
         a bad required field.  Either way the record's :class:`RecordLocation` says where
         each field was written and which ones had a problem, so the checks that come later
         point at the field and skip what a reported problem already explains.
+
+        A ``container`` (a brief, a section) is kept like a nested record: a misspelt
+        ``title:`` must not hide the problems of every block and section it holds.
         """
         lenient = partial or self._lenient
         nested = self._depth > 0
         self._depth += 1
         saved, self._lenient = self._lenient, lenient
         try:
-            return self._record(cls, node, context, lenient=lenient, nested=nested)
+            record = self._record(cls, node, context, lenient=lenient,
+                                  nested=nested or container)
+            if container and record is not INVALID:  # its unusable lists are empty lists,
+                record = dataclasses.replace(record, **{  # so later checks walk them
+                    info.name: () for info in fields_of(cls)
+                    if getattr(record, info.name) is None and get_origin(info.type) is tuple})
+            return record
         finally:
             self._depth -= 1
             self._lenient = saved

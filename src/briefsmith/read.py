@@ -93,7 +93,8 @@ class ContentReader:
         node = load_yaml(path, display, self.problems)
         if node is None:
             return None
-        brief = Converter(self.problems, self.project).record(Brief, node, partial=True)
+        brief = Converter(self.problems, self.project).record(Brief, node, partial=True,
+                                                              container=True)
         if brief is INVALID:
             return None
         sections = []
@@ -172,7 +173,8 @@ class ContentReader:
         section = None
         if node is not None:
             record = Converter(self.problems, self.project).record(Section, node,
-                                                                    partial=True)
+                                                                    partial=True,
+                                                                    container=True)
             if record is not INVALID:
                 section = replace(record, path=display)
         self._sections[path] = section

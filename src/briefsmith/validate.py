@@ -160,7 +160,8 @@ def validate_document(doc: Document, chains: dict[str, FontChain] | None,
             continue
         if source.at.path in doc.bibliography_files:
             check_source(source, problems)  # libraries are checked where they are used
-        if source.accessed is not None and source.accessed.earliest() > brief.date:
+        if source.accessed is not None and brief.date is not None \
+                and source.accessed.earliest() > brief.date:  # None: a reported problem
             problems.error(source.at.of("accessed"), f"{source.id}: accessed "
                                                      f"{source.accessed.iso()} is after the "
                                                      f"brief's date {brief.date.isoformat()}")
@@ -332,7 +333,8 @@ def _check_glyphs(doc: Document, cited: set[str], chains: dict[str, FontChain],
         check(text, roles, where)
     if doc.brief.citations.evidence:  # its table sets these in the body font
         for section in doc.sections:
-            check(section.title, ("body",), section.at)
+            if section.title is not None:  # None: a reported problem
+                check(section.title, ("body",), section.at)
             for figure in (f for block in section.blocks if isinstance(block, KeyFigures)
                            for f in block.items or ()):  # None: a reported problem
                 if figure.value is not None:
