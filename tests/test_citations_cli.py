@@ -112,7 +112,7 @@ def test_bibliography_errors_are_located(citations_project: Path, cli: Cli) -> N
         "content/library.json:5:10: error: source id 'renmin-2020' is also defined at "
         "content/sources.yaml:1:1",
         "content/refs.bib:1:7: error: sen-1999: a book needs 'author' or 'editor' or "
-        "'publisher'",
+        "'publisher' (in BibTeX: author or editor or publisher, institution or school)",
         "content/refs.bib:3:44: error: month 'smarch' is not a month; write jan ... dec or "
         "1 ... 12",
         "content/refs.bib:4:1: error: duplicate source id 'sen-1999' (first defined at "

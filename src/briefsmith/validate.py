@@ -81,11 +81,22 @@ def check_source(source: Source, problems: Problems) -> None:
             problems.warning(source.at, f"{source.id}: names no author, publisher or "
                                         "container-title; readers cannot tell who stands behind it")
         return
+    bibtex = source.at.path.lower().endswith(".bib")
     for alternatives in rule:
         if not any(_has_field(source, name) for name in alternatives):
             fields = " or ".join(f"'{name}'" for name in alternatives)
             article = "an" if source.type[0] in "aeiou" else "a"
-            problems.error(source.at, f"{source.id}: {article} {source.type} needs {fields}")
+            hint = ""
+            if bibtex:  # name the fields as the BibTeX user writes them
+                hint = " (in BibTeX: " + " or ".join(
+                    BIBTEX_FIELDS.get(name, name) for name in alternatives) + ")"
+            problems.error(source.at,
+                           f"{source.id}: {article} {source.type} needs {fields}{hint}")
+
+
+# The BibTeX fields that become each CSL field (see bibfiles.py), for messages.
+BIBTEX_FIELDS = {"container-title": "journal or booktitle",
+                 "publisher": "publisher, institution or school", "URL": "url"}
 
 
 # Per CSL type: each tuple is a set of alternatives, one of which must be given (the title
