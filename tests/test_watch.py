@@ -62,6 +62,8 @@ def test_watch_rebuilds_on_change_and_survives_errors(minimal_project: Path) -> 
         output = "".join(lines.wait_for("watching"))
         assert "changed: content/intro.yaml" in output
         assert "built out/mini.pdf" in output
+        # Why it rebuilds comes first, then the rebuild.
+        assert output.index("changed: content/intro.yaml") < output.index("built out/mini.pdf")
         assert pdf.read_bytes() != first
 
         section.write_text(good + "  - paragraph: Broken [@nobody].\n")

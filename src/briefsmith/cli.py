@@ -177,9 +177,9 @@ def watch(obj: _Context, briefs: Sequence[str], output_dir: Path | None, theme: 
                                     source_date_epoch=_source_date_epoch(), pdfa=pdfa)
     display = _BuildDisplay(obj.project, quiet=False, bar=False)
     try:
-        for rebuild in _usage_errors(rebuilds(obj.project, briefs, options, progress=display)):
-            if rebuild.changed:
-                click.echo(f"changed: {', '.join(rebuild.changed)}")
+        changes = rebuilds(obj.project, briefs, options, progress=display,
+                           on_change=lambda changed: click.echo(f"changed: {', '.join(changed)}"))
+        for rebuild in _usage_errors(changes):
             if rebuild.report is not None:
                 display.summary(rebuild.report, None)
                 _print_problems(rebuild.report, obj.project, "text")

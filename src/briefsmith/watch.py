@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +42,12 @@ class Rebuild:
 
 def rebuilds(project: Project, names: Sequence[str], options: BuildOptions, *,
              progress: Progress | None = None, stop_event: object | None = None,
+             on_change: Callable[[tuple[str, ...]], None] | None = None,
              ) -> Iterator[Rebuild]:
-    """Yield the first build, then one rebuild per batch of changes, until stopped."""
+    """Yield the first build, then one rebuild per batch of changes, until stopped.
+
+    ``on_change`` hears which files changed before the rebuild starts, so a caller that
+    shows the rebuild's progress can say why it happens first."""
     from watchfiles import DefaultFilter, watch
 
     output = options.output_dir or project.root / DEFAULT_OUTPUT_DIR
@@ -73,6 +77,8 @@ def rebuilds(project: Project, names: Sequence[str], options: BuildOptions, *,
     for batch in changes:
         if batch:
             changed = tuple(sorted({project.relative(Path(path)) for _change, path in batch}))
+            if on_change is not None:
+                on_change(changed)
             rebuild = _attempt(project, names, options, changed, progress)
             read_last.clear()
             read_last.update(_inputs(project, output))
