@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import Cli
@@ -189,3 +192,23 @@ def test_a_pie_with_more_slices_than_palette_colours_repeats_no_colour(
     # Nine slices and their nine legend swatches, in nine colours (plus the page's tints).
     slice_colours = {f for f in fills if len(f) == 3}
     assert len(slice_colours) >= 9, slice_colours
+
+
+def test_font_library_remarks_do_not_reach_the_output(minimal_project: Path,
+                                                      tmp_path: Path) -> None:
+    """fontTools remarks on Carlito's odd 'created' date through Python's logging, which
+    printed "'created' timestamp seems very low" between our problem lines."""
+    carlito = Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf")
+    assert carlito.is_file(), "fonts-crosextra-carlito is in system-packages.txt"
+    (minimal_project / "fonts").mkdir()
+    (minimal_project / "fonts" / carlito.name).write_bytes(carlito.read_bytes())
+    (minimal_project / "styles").mkdir()
+    (minimal_project / "styles" / "default.yaml").write_text(
+        "fonts:\n  body: [Carlito, Noto Serif]\n", encoding="utf-8")
+    # A process of its own: pytest's log capture would swallow the remark in-process.
+    result = subprocess.run(
+        [sys.executable, "-m", "briefsmith", "-C", str(minimal_project), "check"],
+        capture_output=True, text=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "empty-cache")})
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""

@@ -16,6 +16,7 @@ import datetime as dt
 import gc
 import io
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -80,6 +81,11 @@ def main(ctx: click.Context, project_dir: Path) -> None:
         # \udcff rather than crash in the middle of a report.
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+    # Libraries log remarks about font files ("'created' timestamp seems very low") through
+    # Python's last-resort handler, onto stderr between our problem lines; a font that is
+    # really unusable is reported by us, at its place.
+    for library in ("fontTools", "svglib"):
+        logging.getLogger(library).setLevel(logging.ERROR)
     ctx.obj = _Context(project_dir)
 
 
