@@ -744,7 +744,8 @@ def _output_dir(project: Project, requested: Path | None,
     for folder in (BRIEFS_DIR, CONTENT_DIR, STYLES_DIR, FONTS_DIR):
         guarded = (project.root / folder).resolve()
         if output == guarded or output.is_relative_to(guarded):
-            raise UsageError(f"the output folder may not be the input folder '{folder}/'")
+            raise UsageError(f"the output folder may not be the input folder '{folder}/' "
+                             "or inside it")
     if output == project.root:
         raise UsageError("the output folder may not be the project folder itself; use 'out/'")
     if output.exists() and not output.is_dir():
