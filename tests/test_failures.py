@@ -116,6 +116,25 @@ def test_content_taller_than_a_page_is_a_located_error(minimal_project: Path,
     assert (minimal_project / "out" / "mini.pdf").read_bytes() == good
 
 
+def test_a_table_cell_taller_than_a_page_is_located_at_its_table(minimal_project: Path,
+                                                                 cli: Cli) -> None:
+    """The table splits first (its caption and header fit); the piece left over, which
+    ReportLab makes anew, is the one that cannot be placed: it is still located."""
+    section = minimal_project / "content" / "intro.yaml"
+    cell = " ".join(["word"] * 3000)
+    section.write_text(section.read_text() + f"""  - table:
+      caption: Tall
+      columns: [A, B]
+      rows:
+        - [x, "{cell}"]
+      source: smith-2020
+""")
+    result = cli("-C", minimal_project, "build")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith(
+        "content/intro.yaml:16:5: error: this content is taller than a page")
+
+
 @pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999"])
 def test_the_pipeline_ignores_a_bad_source_date_epoch_in_its_environment(
         value: str, minimal_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -184,11 +184,16 @@ class BriefDocTemplate(BaseDocTemplate):
         if not flowables:
             return
         first = flowables[0]
+        # The pieces a split leaves (the rest of a table) are new flowables that do not
+        # know their source: they are placed right after the piece before them, whose
+        # source is theirs.
+        where = _source_of(first) or vars(self).get("_last_source")
+        self._last_source = where
         try:
             super().handle_flowable(flowables)
         except LayoutError:
             raise RenderError(
-                _source_of(first),
+                where,
                 "this content is taller than a page and cannot be split across pages "
                 "(a box, table row or cell that long); shorten it or split it up",
             ) from None
