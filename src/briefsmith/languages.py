@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import re
 
+from .i18n import primary_language
+
 _KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d"
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff\uffa0-\uffdc"
 _HAN = "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff" \
@@ -76,13 +78,8 @@ def _run_language(run: str, language: str) -> str | None:
         tag = "ja"
     elif _HAS_HANGUL.search(run):
         tag = "ko"
-    elif primary(language) in ("zh", "ja", "ko"):
+    elif primary_language(language) in ("zh", "ja", "ko"):
         return None  # Han in a CJK brief: the brief's own language
     else:
         tag = "zh"
-    return None if primary(language) == tag else tag
-
-
-def primary(language: str) -> str:
-    """The primary subtag of a BCP 47 tag (``zh`` of ``zh-CN``), in lower case."""
-    return language.partition("-")[0].lower()
+    return None if primary_language(language) == tag else tag
